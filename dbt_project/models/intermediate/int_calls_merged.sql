@@ -1,0 +1,41 @@
+{#-
+  Legs merged into calls. A call is answered if any leg was, else busy if any
+  leg was busy, else no answer, else failed. Talk time is the sum of billable
+  seconds over legs (parallel-ringing legs that lost bill nothing; a transfer's
+  legs follow one another). Direction, caller and called number come from the
+  first leg; the extension is the first one that answered.
+-#}
+with legs as (
+    select * from {{ ref('int_call_legs_unioned') }}
+)
+
+select
+    call_id,
+    any_value(source_name) as source_name,
+    any_value(pbx_format) as pbx_format,
+    any_value(site_id) as site_id,
+    any_value(site_timezone) as site_timezone,
+    min(started_at_utc) as started_at_utc,
+    min(started_at_local) as started_at_local,
+    min(answered_at_utc) as answered_at_utc,
+    max(ended_at_utc) as ended_at_utc,
+    max(leg_direction) filter (where leg_order = 1) as direction,
+    case
+        when bool_or(leg_disposition = 'answered') then 'answered'
+        when bool_or(leg_disposition = 'busy') then 'busy'
+        when bool_or(leg_disposition = 'no_answer') then 'no_answer'
+        else 'failed'
+    end as disposition,
+    max(caller_number) filter (where leg_order = 1) as caller_number,
+    max(called_number) filter (where leg_order = 1) as called_number,
+    max(external_number_e164) filter (where leg_order = 1) as external_number_e164,
+    coalesce(
+        arg_min(extension, leg_order) filter (where leg_disposition = 'answered'),
+        max(extension) filter (where leg_order = 1)
+    ) as extension,
+    arg_min(trunk_id, leg_order) filter (where trunk_id is not null) as trunk_id,
+    max(account_code) filter (where leg_order = 1) as account_code,
+    count(*) as leg_count,
+    coalesce(sum(billable_seconds), 0) as talk_seconds
+from legs
+group by call_id

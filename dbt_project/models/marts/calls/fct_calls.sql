@@ -1,0 +1,53 @@
+{#- One row per call, as people understand calls, with its cost under the plan in force. -#}
+with calls as (
+    select * from {{ ref('int_calls_merged') }}
+),
+
+rated as (
+    select * from {{ ref('int_calls_rated') }}
+),
+
+trunks as (
+    select * from {{ ref('stg_config__trunks') }}
+)
+
+select
+    calls.call_id,
+    calls.site_id,
+    calls.source_name,
+    calls.pbx_format,
+    calls.started_at_utc,
+    calls.started_at_local,
+    calls.site_timezone,
+    cast(calls.started_at_local as date) as call_date_local,
+    calls.answered_at_utc,
+    calls.ended_at_utc,
+    calls.direction,
+    calls.disposition,
+    calls.caller_number,
+    calls.called_number,
+    case when calls.direction = 'outbound' then calls.external_number_e164 end as called_number_e164,
+    case when calls.direction = 'inbound' then calls.external_number_e164 end as caller_number_e164,
+    calls.extension,
+    calls.trunk_id,
+    trunks.carrier,
+    calls.account_code,
+    cast(calls.leg_count as integer) as leg_count,
+    cast(
+        date_diff('second', calls.started_at_utc, coalesce(calls.answered_at_utc, calls.ended_at_utc))
+        as integer
+    ) as ring_seconds,
+    cast(calls.talk_seconds as integer) as talk_seconds,
+    cast(date_diff('second', calls.started_at_utc, calls.ended_at_utc) as integer) as duration_seconds,
+    rated.tariff_plan,
+    rated.destination,
+    cast(rated.billed_seconds as integer) as billed_seconds,
+    case
+        when rated.call_id is not null then rated.cost
+        when calls.direction = 'outbound' and calls.disposition = 'answered' then null
+        else cast(0 as decimal(18, 4))
+    end as cost,
+    rated.currency
+from calls
+left join rated on calls.call_id = rated.call_id
+left join trunks on calls.trunk_id = trunks.trunk_id

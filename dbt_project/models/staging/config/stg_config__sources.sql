@@ -1,0 +1,10 @@
+with source as (
+    select * from {{ source('raw', 'sources') }}
+)
+
+select
+    source_name,
+    site_id,
+    format as pbx_format,
+    encoding
+from source

@@ -1,0 +1,187 @@
+"""Business configuration: sites (time zone, dial plan, trunks) and PBX sources, validated.
+
+The files are ``config/sites.yml`` and ``config/sources.yml`` under an input folder.
+Every problem is reported with the file, the entry and the field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from ingestion.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class DialPlan:
+    access_code: str
+    international_prefix: str
+    national_prefix: str
+    country_code: str
+    local_area_code: str = ""
+    internal_ranges: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Trunk:
+    id: str
+    carrier: str
+    pbx_name: str
+    channels: int
+
+
+@dataclass(frozen=True)
+class Site:
+    id: str
+    name: str
+    timezone: str
+    country: str
+    pbx: str
+    tariff_plan: str
+    dial_plan: DialPlan
+    trunks: tuple[Trunk, ...] = ()
+    dids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    site: str
+    format: str
+    location: str
+    pattern: str
+    encoding: str = "utf-8"
+    base_dir: Path = field(default=Path("."), compare=False)
+
+    @property
+    def folder(self) -> Path:
+        """The source's folder, resolved against the configuration's input folder."""
+        path = Path(self.location)
+        return path if path.is_absolute() else self.base_dir / path
+
+
+def _load_list(path: Path, key: str) -> list[dict[str, Any]]:
+    if not path.exists():
+        raise ConfigError(path, "file", "not found")
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(path, "file", f"not valid YAML ({exc})") from exc
+    if not isinstance(document, dict) or not isinstance(document.get(key), list):
+        raise ConfigError(path, "top level", f"expected a mapping with a list under '{key}'")
+    return document[key]
+
+
+def _require(path: Path, where: str, entry: dict[str, Any], name: str, kind: type = str) -> Any:
+    if name not in entry or entry[name] in (None, ""):
+        raise ConfigError(path, where, f"field '{name}' is missing")
+    value = entry[name]
+    if kind is str and isinstance(value, int | float):
+        value = str(value)
+    if not isinstance(value, kind):
+        raise ConfigError(path, where, f"field '{name}' should be {kind.__name__}, got {value!r}")
+    return value
+
+
+def _dial_plan(path: Path, where: str, raw: Any) -> DialPlan:
+    if not isinstance(raw, dict):
+        raise ConfigError(path, where, "field 'dial_plan' should be a mapping")
+    where = f"{where}, dial_plan"
+    for name in ("access_code", "international_prefix", "national_prefix", "country_code"):
+        value = str(raw.get(name, ""))
+        if name != "access_code" and not value.isdigit():
+            raise ConfigError(path, where, f"field '{name}' should be digits, got {value!r}")
+    return DialPlan(
+        access_code=str(raw.get("access_code", "")),
+        international_prefix=str(raw["international_prefix"]),
+        national_prefix=str(raw["national_prefix"]),
+        country_code=str(raw["country_code"]),
+        local_area_code=str(raw.get("local_area_code", "")),
+        internal_ranges=tuple(str(r) for r in raw.get("internal_ranges", [])),
+    )
+
+
+def _trunk(path: Path, where: str, raw: dict[str, Any]) -> Trunk:
+    channels = _require(path, where, raw, "channels", int)
+    if channels <= 0:
+        raise ConfigError(path, where, f"field 'channels' should be a positive count, got {channels}")
+    return Trunk(
+        id=_require(path, where, raw, "id"),
+        carrier=_require(path, where, raw, "carrier"),
+        pbx_name=_require(path, where, raw, "pbx_name"),
+        channels=channels,
+    )
+
+
+def load_sites(input_dir: Path) -> list[Site]:
+    """Read and validate ``config/sites.yml``."""
+    path = input_dir / "config" / "sites.yml"
+    sites = []
+    for index, raw in enumerate(_load_list(path, "sites"), start=1):
+        where = f"sites[{index}] ({raw.get('id', '?')})" if isinstance(raw, dict) else f"sites[{index}]"
+        if not isinstance(raw, dict):
+            raise ConfigError(path, where, "expected a mapping")
+        timezone = _require(path, where, raw, "timezone")
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigError(path, where, f"unknown time zone {timezone!r}") from exc
+        trunks = tuple(
+            _trunk(path, f"{where}, trunks[{n}]", t) for n, t in enumerate(raw.get("trunks", []), 1)
+        )
+        sites.append(
+            Site(
+                id=_require(path, where, raw, "id"),
+                name=str(raw.get("name", raw["id"])),
+                timezone=timezone,
+                country=_require(path, where, raw, "country"),
+                pbx=_require(path, where, raw, "pbx"),
+                tariff_plan=_require(path, where, raw, "tariff_plan"),
+                dial_plan=_dial_plan(path, where, raw.get("dial_plan")),
+                trunks=trunks,
+                dids=tuple(str(d) for d in raw.get("dids", [])),
+            )
+        )
+    _check_unique(path, "sites", [s.id for s in sites])
+    return sites
+
+
+def load_sources(input_dir: Path, known_formats: set[str] | None = None) -> list[Source]:
+    """Read and validate ``config/sources.yml``; sites must exist in ``sites.yml``."""
+    path = input_dir / "config" / "sources.yml"
+    site_ids = {site.id for site in load_sites(input_dir)}
+    sources = []
+    for index, raw in enumerate(_load_list(path, "sources"), start=1):
+        where = f"sources[{index}] ({raw.get('name', '?')})" if isinstance(raw, dict) else f"sources[{index}]"
+        if not isinstance(raw, dict):
+            raise ConfigError(path, where, "expected a mapping")
+        source = Source(
+            name=_require(path, where, raw, "name"),
+            site=_require(path, where, raw, "site"),
+            format=_require(path, where, raw, "format"),
+            location=_require(path, where, raw, "location"),
+            pattern=str(raw.get("pattern", "*")),
+            encoding=str(raw.get("encoding", "utf-8")),
+            base_dir=input_dir,
+        )
+        if source.site not in site_ids:
+            raise ConfigError(path, where, f"site {source.site!r} is not in sites.yml ({sorted(site_ids)})")
+        if known_formats is not None and source.format not in known_formats:
+            raise ConfigError(
+                path, where, f"format {source.format!r} is unknown; known: {sorted(known_formats)}"
+            )
+        sources.append(source)
+    _check_unique(path, "sources", [s.name for s in sources])
+    return sources
+
+
+def _check_unique(path: Path, what: str, names: list[str]) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise ConfigError(path, what, f"{name!r} appears twice")
+        seen.add(name)

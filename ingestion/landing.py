@@ -1,0 +1,127 @@
+"""The landing zone: an immutable, content-addressed copy of every file a PBX sent, with a manifest.
+
+A file is identified by its sha256: the same bytes dropped again under any name
+land once. The manifest (``manifest.jsonl``) is append-only and written under a
+file lock, so collectors and the pipeline can land files at the same time.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ingestion.config import Source
+
+MANIFEST_NAME = "manifest.jsonl"
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class LandedFile:
+    """One manifest row: a file as it was received and where its immutable copy lies."""
+
+    source: str
+    format: str
+    original_name: str
+    size: int
+    sha256: str
+    landed_at: str
+    landed_path: str  # relative to the landing folder
+
+
+@dataclass(frozen=True)
+class LandingResult:
+    landed: list[LandedFile]
+    duplicates: list[str]
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@contextmanager
+def _locked_manifest(landing_dir: Path) -> Iterator[Path]:
+    landing_dir.mkdir(parents=True, exist_ok=True)
+    lock_path = landing_dir / ".manifest.lock"
+    with lock_path.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield landing_dir / MANIFEST_NAME
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def read_manifest(landing_dir: Path) -> list[LandedFile]:
+    """Every file landed so far, in landing order."""
+    path = landing_dir / MANIFEST_NAME
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as handle:
+        return [LandedFile(**json.loads(line)) for line in handle if line.strip()]
+
+
+def candidate_files(source: Source) -> list[Path]:
+    """Files in the source's folder that match its pattern, oldest name first."""
+    folder = source.folder
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob(source.pattern) if p.is_file())
+
+
+def _copy_immutable(path: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    with path.open("rb") as reader, partial.open("wb") as writer:
+        shutil.copyfileobj(reader, writer, _CHUNK)
+        writer.flush()
+        os.fsync(writer.fileno())
+    partial.chmod(0o444)
+    os.replace(partial, target)
+
+
+def land_files(source: Source, paths: Iterable[Path], landing_dir: Path) -> LandingResult:
+    """Copy files into the landing zone once per content; return what was new."""
+    landed: list[LandedFile] = []
+    duplicates: list[str] = []
+    with _locked_manifest(landing_dir) as manifest_path:
+        known = {(f.source, f.sha256) for f in read_manifest(landing_dir)}
+        with manifest_path.open("a", encoding="utf-8") as manifest:
+            for path in paths:
+                digest = sha256_of(path)
+                if (source.name, digest) in known:
+                    duplicates.append(str(path))
+                    continue
+                relative = Path(source.name) / digest[:2] / f"{digest}--{path.name}"
+                _copy_immutable(path, landing_dir / relative)
+                entry = LandedFile(
+                    source=source.name,
+                    format=source.format,
+                    original_name=path.name,
+                    size=path.stat().st_size,
+                    sha256=digest,
+                    landed_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                    landed_path=str(relative),
+                )
+                manifest.write(json.dumps(asdict(entry), sort_keys=True) + "\n")
+                manifest.flush()
+                os.fsync(manifest.fileno())
+                known.add((source.name, digest))
+                landed.append(entry)
+    return LandingResult(landed=landed, duplicates=duplicates)
+
+
+def land_source(source: Source, landing_dir: Path) -> LandingResult:
+    """Land every new file of one configured source."""
+    return land_files(source, candidate_files(source), landing_dir)

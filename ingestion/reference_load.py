@@ -1,0 +1,111 @@
+"""Load validated business configuration (sites, trunks, sources, tariffs) into ``raw``.
+
+These tables are replaced as a whole on every load: the files are the truth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import astuple, fields
+
+import duckdb
+
+from ingestion.config import Site, Source
+from ingestion.tariffs import TariffRate
+
+
+def _replace(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, str], rows: list[tuple]) -> int:
+    column_sql = ", ".join(f"{name} {kind}" for name, kind in columns.items())
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    con.execute(f"CREATE OR REPLACE TABLE raw.{table} ({column_sql})")
+    if rows:
+        placeholders = ", ".join("?" for _ in columns)
+        con.executemany(f"INSERT INTO raw.{table} VALUES ({placeholders})", rows)
+    return len(rows)
+
+
+def load_sites(con: duckdb.DuckDBPyConnection, sites: list[Site]) -> dict[str, int]:
+    site_rows = [
+        (
+            s.id,
+            s.name,
+            s.timezone,
+            s.country,
+            s.pbx,
+            s.tariff_plan,
+            s.dial_plan.access_code,
+            s.dial_plan.international_prefix,
+            s.dial_plan.national_prefix,
+            s.dial_plan.country_code,
+            s.dial_plan.local_area_code,
+        )
+        for s in sites
+    ]
+    trunk_rows = [(s.id, t.id, t.carrier, t.pbx_name, t.channels) for s in sites for t in s.trunks]
+    did_rows = [(s.id, did) for s in sites for did in s.dids]
+    return {
+        "sites": _replace(
+            con,
+            "sites",
+            {
+                "site_id": "VARCHAR",
+                "site_name": "VARCHAR",
+                "timezone": "VARCHAR",
+                "country": "VARCHAR",
+                "pbx": "VARCHAR",
+                "tariff_plan": "VARCHAR",
+                "access_code": "VARCHAR",
+                "international_prefix": "VARCHAR",
+                "national_prefix": "VARCHAR",
+                "country_code": "VARCHAR",
+                "local_area_code": "VARCHAR",
+            },
+            site_rows,
+        ),
+        "trunks": _replace(
+            con,
+            "trunks",
+            {
+                "site_id": "VARCHAR",
+                "trunk_id": "VARCHAR",
+                "carrier": "VARCHAR",
+                "pbx_name": "VARCHAR",
+                "channels": "INTEGER",
+            },
+            trunk_rows,
+        ),
+        "dids": _replace(con, "dids", {"site_id": "VARCHAR", "did": "VARCHAR"}, did_rows),
+    }
+
+
+def load_sources(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> int:
+    rows = [(s.name, s.site, s.format, s.location, s.pattern, s.encoding) for s in sources]
+    return _replace(
+        con,
+        "sources",
+        {
+            "source_name": "VARCHAR",
+            "site_id": "VARCHAR",
+            "format": "VARCHAR",
+            "location": "VARCHAR",
+            "pattern": "VARCHAR",
+            "encoding": "VARCHAR",
+        },
+        rows,
+    )
+
+
+def load_tariffs(con: duckdb.DuckDBPyConnection, rates: list[TariffRate]) -> int:
+    kinds = {
+        "plan_id": "VARCHAR",
+        "carrier": "VARCHAR",
+        "prefix": "VARCHAR",
+        "destination": "VARCHAR",
+        "rate_per_minute": "DECIMAL(12,6)",
+        "connect_fee": "DECIMAL(12,6)",
+        "currency": "VARCHAR",
+        "initial_increment_s": "INTEGER",
+        "next_increment_s": "INTEGER",
+        "valid_from": "DATE",
+    }
+    assert list(kinds) == [f.name for f in fields(TariffRate)]
+    return _replace(con, "tariff_rates", kinds, [astuple(r) for r in rates])

@@ -1,0 +1,1 @@
+"""Ringledger's Dagster code location: assets, checks, jobs and resources."""

@@ -1,0 +1,45 @@
+"""The single Dagster entry point: every area's definitions, resources and the full job.
+
+Settings come from ``ringledger.settings`` (environment variables with local
+defaults): the one place that maps local, test and production locations.
+"""
+
+from __future__ import annotations
+
+import os
+
+import dagster as dg
+
+from orchestration.defs import ingest, publish, transform
+from orchestration.resources import LocationsResource, WarehouseResource
+from ringledger.settings import Settings
+
+settings = Settings.from_env()
+# dbt runs as a subprocess and reads the warehouse location from its profile's env_var.
+os.environ.setdefault("RINGLEDGER_WAREHOUSE", str(settings.warehouse_path))
+
+full_pipeline = dg.define_asset_job(
+    "full_pipeline",
+    selection=dg.AssetSelection.all(),
+    description="Land new files, load raw records and configuration, build and test the dbt models, publish.",
+)
+
+defs = dg.Definitions.merge(
+    ingest.defs,
+    transform.defs,
+    publish.defs,
+    dg.Definitions(
+        jobs=[full_pipeline],
+        resources={
+            "warehouse": WarehouseResource(path=str(settings.warehouse_path)),
+            "locations": LocationsResource(
+                input_dir=str(settings.input_dir),
+                landing_dir=str(settings.landing_dir),
+                published_dir=str(settings.published_dir),
+            ),
+            "dbt": transform.dbt_resource(),
+        },
+        # One writer at a time: the warehouse DuckDB file takes a single writer.
+        executor=dg.in_process_executor,
+    ),
+)

@@ -1,0 +1,32 @@
+"""Publish: a new read-only serving copy of the marts after every good build."""
+
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import get_asset_key_for_model
+
+from orchestration.defs.transform import ringledger_dbt
+from orchestration.resources import LocationsResource, WarehouseResource
+from ringledger.publish import publish
+
+PUBLISHED = dg.AssetKey(["serving", "published_marts"])
+
+
+@dg.asset(
+    key=PUBLISHED,
+    deps=[get_asset_key_for_model([ringledger_dbt], "fct_calls")],
+    group_name="publish",
+    description="Versioned read-only copy of the marts that Superset attaches (CURRENT pointer).",
+)
+def published_marts(warehouse: WarehouseResource, locations: LocationsResource) -> dg.MaterializeResult:
+    publication = publish(Path(warehouse.path), locations.published_path)
+    return dg.MaterializeResult(
+        metadata={
+            "version": publication.version,
+            "path": str(publication.path),
+            **{f"rows_{table}": count for table, count in publication.tables.items()},
+        }
+    )
+
+
+defs = dg.Definitions(assets=[published_marts])

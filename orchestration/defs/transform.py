@@ -1,0 +1,41 @@
+"""Transform: the dbt project as Dagster assets; dbt tests surface as asset checks."""
+
+import shutil
+import sys
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
+
+from ringledger.settings import DBT_PROJECT_DIR
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def dbt_executable() -> str:
+    """The dbt next to this interpreter (the pipeline's venv), else whatever is on PATH."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
+def ensure_manifest() -> None:
+    """Parse the dbt project when its manifest is missing (fresh clone) or in dagster dev."""
+    if not dbt_project.manifest_path.exists():
+        dbt_project.preparer.prepare(dbt_project)
+    else:
+        dbt_project.prepare_if_dev()
+
+
+ensure_manifest()
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, name="ringledger_dbt")
+def ringledger_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())
+
+
+defs = dg.Definitions(assets=[ringledger_dbt])
