@@ -41,7 +41,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         """CREATE TABLE IF NOT EXISTS raw.quarantine (
             source VARCHAR, format VARCHAR, file_sha256 VARCHAR, landed_path VARCHAR,
-            line BIGINT, byte_offset BIGINT, raw_record VARCHAR, reason VARCHAR,
+            line BIGINT, byte_offset BIGINT, raw_record VARCHAR, reason VARCHAR,  -- byte_offset: 0-based
             quarantined_at TIMESTAMPTZ DEFAULT now())"""
     )
     for fmt in FORMATS.values():
@@ -82,21 +82,35 @@ def load_file(
         con.execute(f"DROP TABLE IF EXISTS {rejects}_errors")
         con.execute(f"DROP TABLE IF EXISTS {rejects}_scans")
         con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE ringledger_staged AS
+                SELECT {column_list}, row_number() OVER () AS _record_no
+                FROM {_read_csv_sql(fmt, path, duck_encoding, rejects)}"""
+        )
+        # Records are numbered by their line in the file: rejected lines keep their numbers.
+        con.execute(
             f"""INSERT INTO {fmt.raw_table}
-                SELECT {column_list}, ?, ?, ?, row_number() OVER ()
-                FROM {_read_csv_sql(fmt, path, duck_encoding, rejects)}""",
+                WITH rejected AS (SELECT DISTINCT line FROM {rejects}_errors),
+                lines AS (
+                    SELECT row_number() OVER (ORDER BY n) AS nth_good, n AS line
+                    FROM range(1, (SELECT count(*) FROM ringledger_staged)
+                                  + (SELECT count(*) FROM rejected) + 1) AS t(n)
+                    WHERE n NOT IN (SELECT line FROM rejected)
+                )
+                SELECT {column_list}, ?, ?, ?, lines.line
+                FROM ringledger_staged
+                JOIN lines ON lines.nth_good = ringledger_staged._record_no""",
             [landed.source, landed.sha256, landed.landed_path],
         )
-        records = con.execute(
-            f"SELECT count(*) FROM {fmt.raw_table} WHERE _file_sha256 = ? AND _source = ?",
-            [landed.sha256, landed.source],
-        ).fetchone()[0]
+        records = con.execute("SELECT count(*) FROM ringledger_staged").fetchone()[0]
+        con.execute("DROP TABLE ringledger_staged")
         quarantined = con.execute(
             f"""INSERT INTO raw.quarantine
                   (source, format, file_sha256, landed_path, line, byte_offset, raw_record, reason)
-                SELECT ?, ?, ?, ?, line, line_byte_position, csv_line,
-                       error_type || ': ' || error_message
-                FROM {rejects}_errors""",
+                SELECT ?, ?, ?, ?, line, min(line_byte_position) - 1, any_value(csv_line),
+                       string_agg(DISTINCT error_type || ': ' || error_message, '; ')
+                FROM {rejects}_errors
+                GROUP BY line
+                ORDER BY line""",
             [landed.source, fmt.name, landed.sha256, landed.landed_path],
         ).fetchone()[0]
         con.execute(

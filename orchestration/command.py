@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 
 import dagster as dg
 
@@ -21,7 +22,10 @@ def run(args: argparse.Namespace) -> int:
     from orchestration.definitions import defs
 
     job = defs.resolve_job_def("full_pipeline")
-    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    dagster_home = os.environ.get("DAGSTER_HOME")
+    if dagster_home:
+        Path(dagster_home).mkdir(parents=True, exist_ok=True)
+    instance = dg.DagsterInstance.get() if dagster_home else dg.DagsterInstance.ephemeral()
     result = job.execute_in_process(instance=instance, raise_on_error=False)
     failed_checks = [
         evaluation.asset_check_key.to_user_string()

@@ -1,0 +1,73 @@
+# Ringledger: the two commands are `make demo` and `make test`.
+# Both create what they need (virtualenvs, Debian packages for tests) on a fresh machine.
+
+PYTHON ?= python3.11
+VENV := .venv
+SUPERSET_VENV := .venv-superset
+RL := $(VENV)/bin/ringledger
+DEMO_ARGS ?=
+PYTEST_ARGS ?=
+export DAGSTER_HOME ?= $(CURDIR)/var/dagster
+
+.PHONY: help env demo pipeline stop test test-fast bench lint clean
+
+help:
+	@echo "make demo   generate the demo company, run the pipeline, start Superset (:8088) and Dagster (:3000)"
+	@echo "make stop   stop the web apps started by make demo"
+	@echo "make test   run every test (creates the environments it needs)"
+	@echo "make bench  benchmark the pipeline (BENCH_CALLS=1000000 by default)"
+	@echo "make lint   ruff on the Python code"
+	@echo "make clean  remove generated data under var/ (keeps the environments)"
+
+# --- environments -----------------------------------------------------------
+$(VENV)/.installed: requirements/pipeline.lock pyproject.toml
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install -q --disable-pip-version-check uv
+	$(VENV)/bin/uv pip install -q --python $(VENV)/bin/python -r requirements/pipeline.lock
+	$(VENV)/bin/uv pip install -q --python $(VENV)/bin/python --no-deps -e .
+	touch $@
+
+$(SUPERSET_VENV)/.installed: requirements/superset.lock $(VENV)/.installed
+	test -x $(SUPERSET_VENV)/bin/python || $(VENV)/bin/uv venv -q --python $(PYTHON) $(SUPERSET_VENV)
+	$(VENV)/bin/uv pip install -q --python $(SUPERSET_VENV)/bin/python -r requirements/superset.lock
+	touch $@
+
+env: $(VENV)/.installed $(SUPERSET_VENV)/.installed
+
+# --- the demo ----------------------------------------------------------------
+demo: env
+	$(RL) demo-data $(DEMO_ARGS)
+	$(RL) pipeline
+	scripts/superset.sh setup
+	scripts/superset.sh start
+	scripts/dagster.sh start
+	@echo
+	@echo "Ringledger demo is running:"
+	@echo "  Superset  http://127.0.0.1:$${SUPERSET_PORT:-8088}  login: $${SUPERSET_ADMIN_USER:-admin} / $${SUPERSET_ADMIN_PASSWORD:-admin}  (dashboard: Calls overview)"
+	@echo "  Dagster   http://127.0.0.1:$${DAGSTER_PORT:-3000}  (no login)"
+	@echo "Stop both with: make stop"
+
+pipeline: $(VENV)/.installed
+	$(RL) pipeline
+
+stop:
+	-scripts/dagster.sh stop
+	-scripts/superset.sh stop
+
+# --- tests and checks ---------------------------------------------------------
+test: env
+	scripts/install-system-deps.sh
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+test-fast: $(VENV)/.installed
+	$(VENV)/bin/python -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
+
+bench: env
+	$(VENV)/bin/python -m bench $(BENCH_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check ingestion orchestration ringledger tests
+	$(VENV)/bin/ruff format --check ingestion orchestration ringledger tests
+
+clean:
+	rm -rf var dbt_project/target dbt_project/logs
