@@ -48,7 +48,9 @@ candidates as (
 ),
 
 best as (
-    select *
+    select
+        *,
+        {{ billable_seconds('talk_seconds', 'initial_increment_s', 'next_increment_s') }} as billed_seconds
     from candidates
     qualify row_number() over (partition by call_id order by prefix_length desc, valid_from desc) = 1
 )
@@ -59,11 +61,6 @@ select
     prefix as tariff_prefix,
     destination,
     currency,
-    {{ billable_seconds('talk_seconds', 'initial_increment_s', 'next_increment_s') }} as billed_seconds,
-    cast(
-        connect_fee
-        + {{ billable_seconds('talk_seconds', 'initial_increment_s', 'next_increment_s') }}
-        * rate_per_minute / 60
-        as decimal(18, 4)
-    ) as cost
+    billed_seconds,
+    cast({{ rated_cost('connect_fee', 'rate_per_minute', 'billed_seconds') }} as decimal(18, 4)) as cost
 from best
