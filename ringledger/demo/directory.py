@@ -174,7 +174,12 @@ def build_directory(
         holder_before = np.zeros(n, np.int64)
         holder_after = np.zeros(n, np.int64)
         switch = np.full(n, np.iinfo(np.int64).max, np.int64)
-        change = rng.random(n)
+        # about 6 % move department and 3 % leave (at least one of each in a site of 8+)
+        moves, leavers = (max(int(n >= 8), round(n * share)) for share in (0.06, 0.03))
+        change = np.zeros(n, np.int8)  # 0 stays, 1 moves, 2 leaves
+        chosen = rng.permutation(n)
+        change[chosen[:moves]] = 1
+        change[chosen[moves : moves + leavers]] = 2
         for slot, ext in enumerate(exts):
             department = staffed[dep_index[slot]]
             person, name, email = new_person(site)
@@ -184,13 +189,13 @@ def build_directory(
 
             row = partial(Assignment, employee_id, name, email, site_id=site.id, extension=int(ext))
 
-            if change[slot] < 0.06 and len(staffed) > 1:  # moves to another department
+            if change[slot] == 1 and len(staffed) > 1:  # moves to another department
                 moved = period_day()
                 others = [d for d in staffed if d.id != department.id]
                 target = others[int(rng.integers(len(others)))]
                 assignments.append(row(department.id, valid_from=hired, valid_to=moved))
                 assignments.append(row(target.id, valid_from=moved, valid_to=None))
-            elif change[slot] < 0.09:  # leaves; a new hire takes over the extension
+            elif change[slot] == 2:  # leaves; a new hire takes over the extension
                 left = period_day()
                 assignments.append(row(department.id, valid_from=hired, valid_to=left))
                 successor, s_name, s_email = new_person(site)
