@@ -1,22 +1,28 @@
 """Load landed files into the warehouse's raw tables: one row per record, with lineage.
 
 Each landed file is loaded once (``raw.loaded_files`` remembers it), inside one
-transaction, so a crash leaves either the whole file or none of it. Records the
-CSV reader cannot split go to ``raw.quarantine`` with file, line, byte offset,
-raw text and reason; the rest of the file still loads.
+transaction, so a crash leaves either the whole file or none of it. The format's
+reader (``ingestion.readers``) stages the records; records that do not parse go
+to ``raw.quarantine`` with file, line, byte offset (0-based), raw text and reason;
+the rest of the file still loads. A file whose reader fails outright is
+quarantined whole (line 0) rather than stopping the load of other files.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from ingestion.formats import FORMATS, FormatDefinition
+from ingestion.formats.definition import Delimited, FixedWidth
 from ingestion.landing import LandedFile, read_manifest
+from ingestion.readers import BAD, STAGED, Staging, create_bad_table, quote_ident
+from ingestion.readers.delimited import stage_delimited
+from ingestion.readers.records import stage_fixed_width, stage_framed
+from ingestion.text_decoding import decode_line
 
-DUCKDB_ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "latin-1": "latin-1", "iso-8859-1": "latin-1"}
 LINEAGE_COLUMNS = ("_source", "_file_sha256", "_landed_path", "_record_no")
 
 
@@ -26,6 +32,8 @@ class FileLoad:
     landed_path: str
     records: int
     quarantined: int
+    skipped_lines: int = 0  # header rows, page headers, date records: not records, not errors
+    ignored_columns: tuple[str, ...] = field(default=())  # header names the format does not know
 
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -45,74 +53,59 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
             quarantined_at TIMESTAMPTZ DEFAULT now())"""
     )
     for fmt in FORMATS.values():
-        columns = ", ".join(f'"{c}" VARCHAR' for c in fmt.columns)
+        columns = ", ".join(f"{quote_ident(c)} VARCHAR" for c in fmt.columns)
         con.execute(
             f"""CREATE TABLE IF NOT EXISTS {fmt.raw_table} ({columns},
                 _source VARCHAR, _file_sha256 VARCHAR, _landed_path VARCHAR, _record_no BIGINT)"""
         )
 
 
-def _read_csv_sql(fmt: FormatDefinition, path: Path, encoding: str, rejects: str) -> str:
-    columns = ", ".join(f"'{c}': 'VARCHAR'" for c in fmt.columns)
-    quote = fmt.quote.replace("'", "''")
-    return (
-        f"read_csv('{_sql_str(path)}', header = false, skip = {fmt.header_lines}, "
-        f"columns = {{{columns}}}, delim = '{fmt.delimiter}', quote = '{quote}', "
-        f"escape = '{quote}', null_padding = true, auto_detect = false, "
-        f"encoding = '{encoding}', store_rejects = true, "
-        f"rejects_table = '{rejects}_errors', rejects_scan = '{rejects}_scans')"
-    )
-
-
-def _sql_str(value: object) -> str:
-    return str(value).replace("'", "''")
+def stage_file(
+    con: duckdb.DuckDBPyConnection,
+    fmt: FormatDefinition,
+    path: Path,
+    encoding: str = "utf-8",
+    column_order: tuple[str, ...] | None = None,
+) -> Staging:
+    """Fill the staging tables from one file with the reader its layout needs."""
+    if isinstance(fmt.layout, Delimited):
+        return stage_delimited(con, fmt, path, encoding, column_order)
+    if isinstance(fmt.layout, FixedWidth):
+        return stage_fixed_width(con, fmt, path, encoding)
+    return stage_framed(con, fmt, path, encoding)
 
 
 def load_file(
-    con: duckdb.DuckDBPyConnection, landed: LandedFile, landing_dir: Path, encoding: str = "utf-8"
+    con: duckdb.DuckDBPyConnection,
+    landed: LandedFile,
+    landing_dir: Path,
+    encoding: str = "utf-8",
+    column_order: tuple[str, ...] | None = None,
 ) -> FileLoad:
     """Load one landed file into its format's raw table, quarantining what does not parse."""
     fmt = FORMATS[landed.format]
     path = landing_dir / landed.landed_path
-    duck_encoding = DUCKDB_ENCODINGS.get(encoding.lower(), "utf-8")
-    rejects = "ringledger_rejects"
-    column_list = ", ".join(f'"{c}"' for c in fmt.columns)
+    lineage = [landed.source, landed.sha256, landed.landed_path]
+    # Staging touches only temporary tables; a failed scan must not abort the transaction.
+    staging = _stage_or_quarantine_whole(con, fmt, path, encoding, column_order)
+    _fill_quarantine_details(con, path, encoding)
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(f"DROP TABLE IF EXISTS {rejects}_errors")
-        con.execute(f"DROP TABLE IF EXISTS {rejects}_scans")
+        column_list = ", ".join(quote_ident(c) for c in fmt.columns)
         con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE ringledger_staged AS
-                SELECT {column_list}, row_number() OVER () AS _record_no
-                FROM {_read_csv_sql(fmt, path, duck_encoding, rejects)}"""
+            f"""INSERT INTO {fmt.raw_table} ({column_list}, {", ".join(LINEAGE_COLUMNS)})
+                SELECT {column_list}, ?, ?, ?, _record_no FROM {STAGED} ORDER BY _record_no""",
+            lineage,
         )
-        # Records are numbered by their line in the file: rejected lines keep their numbers.
-        con.execute(
-            f"""INSERT INTO {fmt.raw_table}
-                WITH rejected AS (SELECT DISTINCT line FROM {rejects}_errors),
-                lines AS (
-                    SELECT row_number() OVER (ORDER BY n) AS nth_good, n AS line
-                    FROM range(1, (SELECT count(*) FROM ringledger_staged)
-                                  + (SELECT count(*) FROM rejected) + 1) AS t(n)
-                    WHERE n NOT IN (SELECT line FROM rejected)
-                )
-                SELECT {column_list}, ?, ?, ?, lines.line
-                FROM ringledger_staged
-                JOIN lines ON lines.nth_good = ringledger_staged._record_no""",
-            [landed.source, landed.sha256, landed.landed_path],
-        )
-        records = con.execute("SELECT count(*) FROM ringledger_staged").fetchone()[0]
-        con.execute("DROP TABLE ringledger_staged")
+        records = con.execute(f"SELECT count(*) FROM {STAGED}").fetchone()[0]
         quarantined = con.execute(
             f"""INSERT INTO raw.quarantine
                   (source, format, file_sha256, landed_path, line, byte_offset, raw_record, reason)
-                SELECT ?, ?, ?, ?, line, min(line_byte_position) - 1, any_value(csv_line),
-                       string_agg(DISTINCT error_type || ': ' || error_message, '; ')
-                FROM {rejects}_errors
-                GROUP BY line
-                ORDER BY line""",
+                SELECT ?, ?, ?, ?, line, byte_offset, raw_record, reason FROM {BAD} ORDER BY line""",
             [landed.source, fmt.name, landed.sha256, landed.landed_path],
         ).fetchone()[0]
+        con.execute(f"DROP TABLE {STAGED}")
+        con.execute(f"DROP TABLE {BAD}")
         con.execute(
             """INSERT INTO raw.loaded_files
                  (source, format, sha256, original_name, landed_path, size, landed_at,
@@ -134,7 +127,68 @@ def load_file(
     except Exception:
         con.execute("ROLLBACK")
         raise
-    return FileLoad(landed.source, landed.landed_path, records, quarantined)
+    return FileLoad(
+        landed.source,
+        landed.landed_path,
+        records,
+        quarantined,
+        staging.skipped_lines,
+        staging.ignored_columns,
+    )
+
+
+def _stage_or_quarantine_whole(
+    con: duckdb.DuckDBPyConnection,
+    fmt: FormatDefinition,
+    path: Path,
+    encoding: str,
+    column_order: tuple[str, ...] | None,
+) -> Staging:
+    """Stage the file; if its reader cannot read it at all, stage nothing and quarantine the file."""
+    try:
+        return stage_file(con, fmt, path, encoding, column_order)
+    except (duckdb.Error, ValueError) as exc:
+        columns = ", ".join(f"NULL::VARCHAR AS {quote_ident(c)}" for c in fmt.columns)
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {STAGED} AS SELECT {columns}, 0::BIGINT AS _record_no LIMIT 0"
+        )
+        create_bad_table(con)
+        reason = f"UNREADABLE FILE as {fmt.name}: {str(exc).splitlines()[0]}"
+        con.execute(f"INSERT INTO {BAD} VALUES (0, 0, NULL, ?)", [reason])
+        return Staging()
+
+
+def _fill_quarantine_details(con: duckdb.DuckDBPyConnection, path: Path, encoding: str) -> None:
+    """Give every quarantined line its byte offset and its text, read from the landed file itself."""
+    wanted = [
+        row[0]
+        for row in con.execute(
+            f"SELECT DISTINCT line FROM {BAD} WHERE line > 0 AND (byte_offset IS NULL OR raw_record IS NULL)"
+        ).fetchall()
+    ]
+    if not wanted:
+        return
+    details = _lines_at(path.read_bytes(), sorted(wanted), encoding)
+    con.executemany(
+        f"""UPDATE {BAD} SET byte_offset = coalesce(byte_offset, ?), raw_record = coalesce(raw_record, ?)
+            WHERE line = ?""",
+        [(offset, text, line) for line, (offset, text) in details.items()],
+    )
+
+
+def _lines_at(data: bytes, lines: list[int], encoding: str) -> dict[int, tuple[int, str]]:
+    """{line number: (0-based byte offset, decoded text)} for the given ascending line numbers."""
+    found: dict[int, tuple[int, str]] = {}
+    offset, number = 0, 1
+    for wanted in lines:
+        while number < wanted:
+            newline = data.find(b"\n", offset)
+            if newline == -1:
+                return found
+            offset, number = newline + 1, number + 1
+        end = data.find(b"\n", offset)
+        found[wanted] = (offset, decode_line(data[offset : len(data) if end == -1 else end], encoding))
+    return found
 
 
 def pending_files(con: duckdb.DuckDBPyConnection, landing_dir: Path, formats: set[str]) -> list[LandedFile]:
@@ -150,11 +204,19 @@ def load_pending(
     landing_dir: Path,
     formats: set[str],
     encodings: dict[str, str] | None = None,
+    column_orders: dict[str, tuple[str, ...]] | None = None,
 ) -> list[FileLoad]:
-    """Load every landed file of the given formats that is not loaded yet."""
+    """Load every landed file of the given formats that is not loaded yet.
+
+    ``encodings`` and ``column_orders`` are per source name (``column_orders`` for
+    formats whose columns a source configures: Asterisk cdr_custom, 3CX, FreeSWITCH).
+    """
     ensure_raw_schema(con)
     encodings = encodings or {}
+    column_orders = column_orders or {}
     return [
-        load_file(con, landed, landing_dir, encodings.get(landed.source, "utf-8"))
+        load_file(
+            con, landed, landing_dir, encodings.get(landed.source, "utf-8"), column_orders.get(landed.source)
+        )
         for landed in pending_files(con, landing_dir, formats)
     ]

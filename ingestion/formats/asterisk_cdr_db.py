@@ -1,0 +1,49 @@
+"""Asterisk / FreePBX / Issabel ``asteriskcdrdb.cdr`` table exported as CSV with a header row."""
+
+from __future__ import annotations
+
+from ingestion.formats.definition import Delimited, FormatDefinition, Header, Signature, TimeBase
+from ingestion.formats.patterns import ISO_DATETIME, SECONDS
+
+ASTERISK_CDR_DB = FormatDefinition(
+    name="asterisk_cdr_db",
+    vendor="Asterisk / FreePBX / Issabel",
+    description="cdr table export (cdr_mysql, cdr_adaptive_odbc); columns by header name",
+    columns=(
+        "id",
+        "calldate",
+        "clid",
+        "src",
+        "dst",
+        "dcontext",
+        "channel",
+        "dstchannel",
+        "lastapp",
+        "lastdata",
+        "duration",
+        "billsec",
+        "disposition",
+        "amaflags",
+        "accountcode",
+        "uniqueid",
+        "userfield",
+        "did",
+        "recordingfile",
+        "cnum",
+        "cnam",
+        "outbound_cnum",
+        "outbound_cnam",
+        "dst_cnam",
+        "linkedid",
+        "peeraccount",
+        "sequence",
+    ),
+    layout=Delimited(min_columns=2, header=Header.REQUIRED),
+    time_base=TimeBase.LOCAL_WALL_CLOCK,
+    duration_unit="seconds from calldate (start); answer = calldate + duration - billsec",
+    leg_link="legs of one call share linkedid when exported, else uniqueid",
+    signature=Signature(
+        field_patterns={"calldate": ISO_DATETIME, "duration": SECONDS, "billsec": SECONDS},
+        header_names=frozenset({"calldate", "billsec", "disposition"}),
+    ),
+)

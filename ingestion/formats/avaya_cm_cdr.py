@@ -1,0 +1,56 @@
+"""Avaya Communication Manager CDR, TELESEER legacy fixed-width layout, with date records.
+
+Legacy layouts carry only the time of day; CM sends a date record when the link
+comes up and at midnight. Each call record gets the date of the last date record
+before it (``record_date``, as written); records before any date record keep it empty.
+The date record's exact text is not in the sources found: a line holding only a
+date (``MMDDYY``, ``MM/DD/YY`` or ``MM/DD``) is taken as one *(verify on a real link)*.
+"""
+
+from __future__ import annotations
+
+from ingestion.formats.definition import (
+    DateRecord,
+    Field,
+    FixedWidth,
+    FormatDefinition,
+    Signature,
+    TimeBase,
+    fixed_width_columns,
+)
+
+LAYOUT = FixedWidth(
+    fields=(
+        Field("time_hour", 4, 5),
+        Field("time_minute", 6, 7),
+        Field("duration_hours", 8, 8),
+        Field("duration_minutes", 9, 10),
+        Field("duration_tenths", 11, 11),
+        Field("condition_code", 12, 12),
+        Field("access_code_dialed", 13, 15),
+        Field("access_code_used", 16, 18),
+        Field("dialed_number", 19, 33),
+        Field("calling_number", 34, 38),
+        Field("account_code", 39, 53),
+        Field("frl", 54, 54),
+        Field("ixc_code", 55, 55),
+        Field("incoming_circuit_id", 56, 58),
+        Field("outgoing_circuit_id", 59, 61),
+        Field("feature_flag", 62, 62),
+        Field("auth_code", 63, 69),
+    ),
+    min_length=38,
+    date_record=DateRecord(pattern=r"\s*(\d{6}|\d{2}/\d{2}(?:/\d{2})?)\s*"),
+)
+
+AVAYA_CM_CDR = FormatDefinition(
+    name="avaya_cm_cdr",
+    vendor="Avaya Communication Manager (Definity / Aura)",
+    description="TELESEER legacy fixed-width CDR; date carried forward from the daily date record",
+    columns=fixed_width_columns(LAYOUT),
+    layout=LAYOUT,
+    time_base=TimeBase.LOCAL_NO_DATE,
+    duration_unit="hours, minutes and tenths of a minute (h mm t)",
+    leg_link="none written: condition_code classifies the record (C conference, 7/A outgoing, 9 incoming)",
+    signature=Signature(line_pattern=r"   \d{4}\d{4}[0-9A-Z].{20,}"),
+)

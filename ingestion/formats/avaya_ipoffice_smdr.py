@@ -1,0 +1,66 @@
+"""Avaya IP Office SMDR: unquoted CSV, 17 fields (old releases), 30 (later), 35 (R11).
+
+A transferred call is several records with the same call_id; continuation = 1
+says more records of that call follow, 0 that this is the last.
+"""
+
+from __future__ import annotations
+
+from ingestion.formats.definition import Delimited, FormatDefinition, Signature, TimeBase
+from ingestion.formats.patterns import HMS, SECONDS, SLASH_DATETIME
+
+AVAYA_IPOFFICE_SMDR = FormatDefinition(
+    name="avaya_ipoffice_smdr",
+    vendor="Avaya IP Office",
+    description="SMDR CSV over TCP (IP Office is the client); 17, 30 or 35 fields by release",
+    columns=(
+        "call_start",
+        "connected_time",
+        "ring_time",
+        "caller",
+        "direction",
+        "called_number",
+        "dialled_number",
+        "account",
+        "is_internal",
+        "call_id",
+        "continuation",
+        "party1_device",
+        "party1_name",
+        "party2_device",
+        "party2_name",
+        "hold_time",
+        "park_time",
+        "auth_valid",
+        "auth_code",
+        "user_charged",
+        "call_charge",
+        "currency",
+        "amount_at_last_user_change",
+        "call_units",
+        "units_at_last_user_change",
+        "cost_per_unit",
+        "mark_up",
+        "external_targeting_cause",
+        "external_targeter_id",
+        "external_targeted_number",
+        "calling_party_server_ip",
+        "unique_call_id_for_caller_ext",
+        "called_party_server_ip",
+        "unique_call_id_for_called_ext",
+        "smdr_record_time",
+    ),
+    layout=Delimited(min_columns=17, quote=""),
+    time_base=TimeBase.LOCAL_WALL_CLOCK,
+    duration_unit="connected_time HH:MM:SS (talk only); ring_time, hold_time, park_time in seconds",
+    leg_link="records of one call share call_id; continuation 1 = more follow, 0 = last",
+    signature=Signature(
+        field_patterns={
+            "call_start": SLASH_DATETIME,
+            "connected_time": HMS,
+            "ring_time": SECONDS,
+            "direction": "I|O",
+            "continuation": "0|1",
+        }
+    ),
+)

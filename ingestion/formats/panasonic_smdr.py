@@ -1,0 +1,45 @@
+"""Panasonic KX-TDA / KX-TDE / KX-NS SMDR, printer style (pattern A, 80 columns).
+
+Printed pages repeat a column-heading line and a dashed ruler; those are skipped.
+The Time field is the END of the call on TDA/NS; dates are 2-digit-year, in the
+country's order (MM/DD/YY or DD/MM/YY), so the source's configuration decides.
+"""
+
+from __future__ import annotations
+
+from ingestion.formats.definition import (
+    Field,
+    FixedWidth,
+    FormatDefinition,
+    Signature,
+    TimeBase,
+    fixed_width_columns,
+)
+
+LAYOUT = FixedWidth(
+    fields=(
+        Field("date", 1, 8),
+        Field("time", 10, 16),
+        Field("ext", 18, 22),
+        Field("co", 24, 25),
+        Field("dial_number", 27, 51),
+        Field("ring", 53, 56),
+        Field("duration", 58, 65),
+        Field("acc_code", 67, 76),
+        Field("cd", 78, 79),
+    ),
+    min_length=65,
+    skip_patterns=(r"\s*Date\s+Time\s+Ext\s+CO\s+Dial Number.*", r"\s*-{10,}\s*", r"\f*\s*"),
+)
+
+PANASONIC_SMDR = FormatDefinition(
+    name="panasonic_smdr",
+    vendor="Panasonic KX-TDA / KX-TDE / KX-NS",
+    description="printer-style SMDR (RS-232 or port 2300), pattern A; page headers skipped",
+    columns=fixed_width_columns(LAYOUT),
+    layout=LAYOUT,
+    time_base=TimeBase.LOCAL_END_OF_CALL,
+    duration_unit="hh:mm'ss (apostrophe before seconds); ring m'ss",
+    leg_link="none written: '-' in dial_number marks a transfer, CO-to-CO calls are two records (CD TR/FW)",
+    signature=Signature(line_pattern=r"\d{2}/\d{2}/\d{2} [ \d]\d:\d{2}[AP]M .*\d{2}:\d{2}'\d{2}.*"),
+)

@@ -1,0 +1,56 @@
+"""3CX CDR CSV: configurable fields (27 by default), no header, UTF-8 BOM possible, trailing comma."""
+
+from __future__ import annotations
+
+from ingestion.formats.definition import Delimited, FormatDefinition, Signature, TimeBase
+from ingestion.formats.patterns import SLASH_DATETIME
+
+THREECX_CDR = FormatDefinition(
+    name="threecx_cdr",
+    vendor="3CX",
+    description=(
+        "CDR output (file or TCP); 3CX field names with '-' written as '_' (time-start -> time_start); "
+        "order configurable per source"
+    ),
+    columns=(
+        "historyid",
+        "callid",
+        "duration",
+        "time_start",
+        "time_answered",
+        "time_end",
+        "reason_terminated",
+        "from_no",
+        "to_no",
+        "from_dn",
+        "to_dn",
+        "dial_no",
+        "reason_changed",
+        "final_number",
+        "final_dn",
+        "bill_code",
+        "bill_rate",
+        "bill_cost",
+        "bill_name",
+        "chain",
+        "from_type",
+        "to_type",
+        "final_type",
+        "from_dispname",
+        "to_dispname",
+        "final_dispname",
+        "missed_queue_calls",
+    ),
+    layout=Delimited(min_columns=6, trailing_delimiter=True, configurable_columns=True),
+    time_base=TimeBase.LOCAL_WALL_CLOCK,
+    duration_unit="HH:MM:SS, empty when unanswered",
+    leg_link="one row per call; transfers in reason_changed, final_number/final_dn and chain",
+    signature=Signature(
+        field_patterns={
+            "historyid": r"(?:Call )?\d+",
+            "duration": r"(?:\d{2}:\d{2}:\d{2})?",
+            "time_start": SLASH_DATETIME,
+            "reason_terminated": r"[A-Za-z_]+",
+        }
+    ),
+)

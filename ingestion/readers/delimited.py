@@ -1,0 +1,169 @@
+"""Delimited formats: one DuckDB ``read_csv`` scan over the whole file, rejects kept per line.
+
+Columns come from the header row (by name), from the source's configured order,
+or from the format's positional order. Record numbers are line numbers: lines
+that DuckDB rejects or skips (blank lines) keep their numbers out of the count.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import mmap
+import re
+from pathlib import Path
+
+import duckdb
+
+from ingestion.formats.definition import Delimited, FormatDefinition, Header
+from ingestion.readers import BAD, STAGED, Staging, create_bad_table, quote_ident, sql_str
+from ingestion.text_decoding import codec_name, readable_by_duckdb
+
+REJECTS = "ringledger_rejects"
+_BLANK_LINE = re.compile(rb"(?m)^\r?$")
+_TRAILING = "_trailing_field"
+
+
+def stage_delimited(
+    con: duckdb.DuckDBPyConnection,
+    fmt: FormatDefinition,
+    path: Path,
+    encoding: str,
+    column_order: tuple[str, ...] | None = None,
+) -> Staging:
+    """Scan ``path`` into the staging tables; see the package docstring."""
+    layout = fmt.layout
+    assert isinstance(layout, Delimited)
+    file_columns, skip = _file_columns(fmt, layout, _first_line(path, encoding), column_order)
+    ignored = tuple(c for c in file_columns if c not in fmt.columns and c != _TRAILING)
+    scan_columns = [
+        c if c in fmt.columns or c == _TRAILING else f"_ignored_{i}" for i, c in enumerate(file_columns)
+    ]
+    with readable_by_duckdb(path, encoding) as (scan_path, duck_encoding):
+        _scan(con, layout, scan_path, duck_encoding, scan_columns, skip)
+    kept = ", ".join(
+        quote_ident(c) if c in scan_columns else f"NULL::VARCHAR AS {quote_ident(c)}" for c in fmt.columns
+    )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGED} AS SELECT {kept}, _record_no FROM ringledger_scan")
+    con.execute("DROP TABLE ringledger_scan")
+    _number_by_line(con, path, skip)
+    create_bad_table(con)
+    con.execute(
+        f"""INSERT INTO {BAD}
+            SELECT line, NULL, NULL, string_agg(DISTINCT error_type || ': ' || error_message, '; ')
+            FROM {REJECTS}_errors GROUP BY line"""
+    )
+    return Staging(skipped_lines=skip, ignored_columns=ignored)
+
+
+def _first_line(path: Path, encoding: str) -> str:
+    with path.open("rb") as handle:
+        head = handle.readline(1 << 16)
+    return head.decode(codec_name(encoding), errors="replace").lstrip("\ufeff").rstrip("\r\n")
+
+
+def _file_columns(
+    fmt: FormatDefinition, layout: Delimited, first_line: str, column_order: tuple[str, ...] | None
+) -> tuple[list[str], int]:
+    """Column names in file order and how many leading lines are not records."""
+    names = next(csv.reader(io.StringIO(first_line), delimiter=layout.delimiter), [])
+    known = {c.lower(): c for c in fmt.columns}
+    is_header = layout.header is Header.REQUIRED or (
+        layout.header is Header.OPTIONAL and names and all(n.lower() in known for n in names)
+    )
+    if is_header:
+        columns = [known.get(n.lower(), n) for n in names]
+        return _unique(columns) + (
+            [_TRAILING] if layout.trailing_delimiter else []
+        ), 1 + layout.rows_after_header
+    order = list(column_order or layout.default_order or fmt.columns)
+    unknown = [c for c in order if c not in fmt.columns]
+    if unknown:
+        raise ValueError(f"format {fmt.name}: configured columns {unknown} are not among {list(fmt.columns)}")
+    return order + ([_TRAILING] if layout.trailing_delimiter else []), 0
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for i, name in enumerate(names):
+        out.append(name if name.lower() not in seen else f"_duplicate_{i}")
+        seen.add(name.lower())
+    return out
+
+
+def _scan(
+    con: duckdb.DuckDBPyConnection,
+    layout: Delimited,
+    path: Path,
+    encoding: str,
+    columns: list[str],
+    skip: int,
+) -> None:
+    """Scan in parallel; if DuckDB gives up on the file (broken quoting), scan again serially."""
+    con.execute(f"DROP TABLE IF EXISTS {REJECTS}_errors")
+    con.execute(f"DROP TABLE IF EXISTS {REJECTS}_scans")
+    spec = ", ".join(f"{sql_str(c)}: 'VARCHAR'" for c in columns)
+    quote = sql_str(layout.quote)
+    options = (
+        f"header = false, skip = {skip}, columns = {{{spec}}}, delim = {sql_str(layout.delimiter)}, "
+        f"quote = {quote}, escape = {quote}, null_padding = true, auto_detect = false, "
+        f"encoding = {sql_str(encoding)}, store_rejects = true, "
+        f"rejects_table = '{REJECTS}_errors', rejects_scan = '{REJECTS}_scans'"
+    )
+    for extra in ("", ", parallel = false"):
+        try:
+            con.execute(
+                f"""CREATE OR REPLACE TEMP TABLE ringledger_scan AS
+                    SELECT *, row_number() OVER () AS _record_no
+                    FROM read_csv({sql_str(path)}, {options}{extra})"""
+            )
+            return
+        except duckdb.Error:
+            if extra:
+                raise
+
+
+def _number_by_line(con: duckdb.DuckDBPyConnection, path: Path, skip: int) -> None:
+    """Turn scan order into line numbers: the n-th good record is the n-th line not rejected or blank."""
+    blank = _blank_lines(path)
+    rejected = con.execute(f"SELECT count(DISTINCT line) FROM {REJECTS}_errors").fetchone()[0]
+    if not blank and not rejected:
+        con.execute(f"UPDATE {STAGED} SET _record_no = _record_no + {skip}")
+        return
+    con.execute("CREATE OR REPLACE TEMP TABLE ringledger_blank (line BIGINT)")
+    if blank:
+        con.executemany("INSERT INTO ringledger_blank VALUES (?)", [(n,) for n in blank])
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {STAGED} AS
+            WITH excluded AS (
+                SELECT DISTINCT line FROM {REJECTS}_errors UNION SELECT line FROM ringledger_blank
+            ),
+            lines AS (
+                SELECT row_number() OVER (ORDER BY n) AS nth_good, n AS line
+                FROM range({skip + 1}, (SELECT count(*) FROM {STAGED}) + (SELECT count(*) FROM excluded)
+                                       + {skip} + 1) AS t(n)
+                WHERE n NOT IN (SELECT line FROM excluded)
+            )
+            SELECT s.* EXCLUDE (_record_no), lines.line AS _record_no
+            FROM {STAGED} AS s JOIN lines ON lines.nth_good = s._record_no
+            ORDER BY _record_no"""
+    )
+
+
+def _blank_lines(path: Path) -> list[int]:
+    """Line numbers of empty lines (DuckDB skips them), the final newline excepted."""
+    if path.stat().st_size == 0:
+        return []
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        if _BLANK_LINE.search(mapped) is None:
+            return []
+    data = path.read_bytes()
+    numbers, line, position = [], 1, 0
+    for match in _BLANK_LINE.finditer(data):
+        if match.start() >= len(data):
+            break
+        line += data.count(b"\n", position, match.start())
+        position = match.start()
+        numbers.append(line)
+    return numbers
