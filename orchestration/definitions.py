@@ -10,7 +10,7 @@ import os
 
 import dagster as dg
 
-from orchestration.defs import ingest, publish, transform
+from orchestration.defs import ingest, publish, reprocess, transform
 from orchestration.resources import LocationsResource, WarehouseResource
 from ringledger.settings import Settings
 
@@ -20,7 +20,7 @@ os.environ.setdefault("RINGLEDGER_WAREHOUSE", str(settings.warehouse_path))
 
 full_pipeline = dg.define_asset_job(
     "full_pipeline",
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("reprocess"),
     description="Land new files, load raw records and configuration, build and test the dbt models, publish.",
 )
 
@@ -28,6 +28,7 @@ defs = dg.Definitions.merge(
     ingest.defs,
     transform.defs,
     publish.defs,
+    reprocess.defs,
     dg.Definitions(
         jobs=[full_pipeline],
         resources={

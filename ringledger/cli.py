@@ -15,6 +15,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "demo-data": ("ringledger.demo.command", "generate the demo company's PBX files, directory and tariffs"),
     "land": ("ingestion.command", "copy new PBX files from the configured sources into the landing zone"),
     "pipeline": ("orchestration.command", "run the whole Dagster pipeline once, in this process"),
+    "reprocess": ("orchestration.reprocess_command", "rebuild the call facts of a date range from raw, then publish"),
     "publish": ("ringledger.publish", "publish a read-only serving copy of the warehouse marts"),
     "paths": ("ringledger.paths_command", "print the folders and files this installation uses"),
 }

@@ -4,7 +4,7 @@ import dagster as dg
 
 from ingestion import reference_load
 from ingestion.config import load_sites, load_sources
-from ingestion.formats import FORMATS, FormatDefinition
+from ingestion.formats import FORMATS
 from ingestion.landing import land_source
 from ingestion.raw_load import load_pending
 from ingestion.tariffs import read_tariffs
@@ -29,34 +29,61 @@ def landed_files(context: dg.AssetExecutionContext, locations: LocationsResource
     return dg.MaterializeResult(metadata={"new_files": landed, "already_landed": duplicates})
 
 
-def build_raw_asset(fmt: FormatDefinition) -> dg.AssetsDefinition:
-    """One raw-records asset per format: loads every landed file of that format not loaded yet."""
+RAW_BOOKKEEPING = {
+    "loaded_files": "Every landed file loaded into a raw table, with record and quarantine counts.",
+    "quarantine": "Records that could not be parsed: source, file, line, byte offset, raw text, reason.",
+}
 
-    @dg.asset(
-        key=dg.AssetKey(["raw", fmt.name]),
-        deps=[LANDED_FILES],
-        group_name="ingest",
-        description=f"{fmt.vendor}: {fmt.description}. One row per record with lineage.",
-    )
-    def raw_records(
-        context: dg.AssetExecutionContext, warehouse: WarehouseResource, locations: LocationsResource
-    ) -> dg.MaterializeResult:
-        encodings = {s.name: s.encoding for s in load_sources(locations.input_path)}
-        with warehouse.connect() as con:
-            loads = load_pending(con, locations.landing_path, {fmt.name}, encodings)
-            total = con.execute(f"SELECT count(*) FROM {fmt.raw_table}").fetchone()[0]
-        for load in loads:
-            context.log.info(f"{load.landed_path}: {load.records} records, {load.quarantined} quarantined")
-        return dg.MaterializeResult(
-            metadata={
-                "files_loaded": len(loads),
-                "records_loaded": sum(x.records for x in loads),
-                "records_quarantined": sum(x.quarantined for x in loads),
-                "records_total": total,
-            }
+
+@dg.multi_asset(
+    specs=[
+        *(
+            dg.AssetSpec(
+                dg.AssetKey(["raw", fmt.name]),
+                deps=[LANDED_FILES],
+                group_name="ingest",
+                description=f"{fmt.vendor}: {fmt.description}. One row per record with lineage.",
+            )
+            for fmt in FORMATS.values()
+        ),
+        *(
+            dg.AssetSpec(
+                dg.AssetKey(["raw", name]), deps=[LANDED_FILES], group_name="ingest", description=text
+            )
+            for name, text in RAW_BOOKKEEPING.items()
+        ),
+    ],
+    name="raw_records",
+)
+def raw_records(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, locations: LocationsResource
+):
+    """Load every landed file not loaded yet into its format's raw table, in one transaction per file."""
+    encodings = {s.name: s.encoding for s in load_sources(locations.input_path)}
+    with warehouse.connect() as con:
+        loads = load_pending(con, locations.landing_path, set(FORMATS), encodings)
+        totals = {
+            fmt.name: con.execute(f"SELECT count(*) FROM {fmt.raw_table}").fetchone()[0]
+            for fmt in FORMATS.values()
+        }
+        quarantined = con.execute("SELECT count(*) FROM raw.quarantine").fetchone()[0]
+    for load in loads:
+        context.log.info(f"{load.landed_path}: {load.records} records, {load.quarantined} quarantined")
+    for fmt in FORMATS.values():
+        yield dg.MaterializeResult(
+            asset_key=dg.AssetKey(["raw", fmt.name]), metadata={"records_total": totals[fmt.name]}
         )
-
-    return raw_records
+    yield dg.MaterializeResult(
+        asset_key=dg.AssetKey(["raw", "loaded_files"]),
+        metadata={
+            "files_loaded": len(loads),
+            "records_loaded": sum(x.records for x in loads),
+            "records_quarantined": sum(x.quarantined for x in loads),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=dg.AssetKey(["raw", "quarantine"]), metadata={"records_total": quarantined}
+    )
 
 
 @dg.multi_asset(
@@ -81,6 +108,4 @@ def raw_reference(warehouse: WarehouseResource, locations: LocationsResource):
         yield dg.MaterializeResult(asset_key=dg.AssetKey(["raw", table]), metadata={"rows": counts[table]})
 
 
-raw_assets = [build_raw_asset(fmt) for fmt in FORMATS.values()]
-
-defs = dg.Definitions(assets=[landed_files, raw_reference, *raw_assets])
+defs = dg.Definitions(assets=[landed_files, raw_records, raw_reference])

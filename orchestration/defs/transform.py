@@ -1,6 +1,7 @@
 """Transform: the dbt project as Dagster assets; dbt tests surface as asset checks."""
 
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -19,11 +20,11 @@ def dbt_executable() -> str:
 
 
 def ensure_manifest() -> None:
-    """Parse the dbt project when its manifest is missing (fresh clone) or in dagster dev."""
-    if not dbt_project.manifest_path.exists():
-        dbt_project.preparer.prepare(dbt_project)
-    else:
-        dbt_project.prepare_if_dev()
+    """Parse the dbt project when its manifest is missing (fresh clone) or under ``dagster dev``."""
+    if dbt_project.manifest_path.exists() and not dbt_project.preparer.using_dagster_dev():
+        return
+    command = [dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR)]
+    subprocess.run([*command, "--profiles-dir", str(DBT_PROJECT_DIR)], check=True)
 
 
 ensure_manifest()

@@ -15,6 +15,11 @@ trunks as (
     select * from {{ ref('stg_config__trunks') }}
 ),
 
+loaded_files as (
+    select source as source_name, sha256 as landed_file_sha256, loaded_at
+    from {{ source('raw', 'loaded_files') }}
+),
+
 asterisk_legs as (
     select
         legs.source_name,
@@ -64,14 +69,18 @@ unioned as (
 )
 
 select
-    source_name || ':' || landed_file_sha256 || ':' || record_no as leg_id,
-    source_name || ':' || call_key_in_source as call_id,
-    *,
+    unioned.source_name || ':' || unioned.landed_file_sha256 || ':' || unioned.record_no as leg_id,
+    unioned.source_name || ':' || unioned.call_key_in_source as call_id,
+    unioned.*,
+    loaded_files.loaded_at,
     timezone('UTC', timezone(site_timezone, started_at_local)) as started_at_utc,
     timezone('UTC', timezone(site_timezone, answered_at_local)) as answered_at_utc,
     timezone('UTC', timezone(site_timezone, ended_at_local)) as ended_at_utc,
     row_number() over (
-        partition by source_name, call_key_in_source
-        order by started_at_local, sequence_in_call, landed_file_sha256, record_no
+        partition by unioned.source_name, unioned.call_key_in_source
+        order by unioned.started_at_local, unioned.sequence_in_call, unioned.landed_file_sha256, unioned.record_no
     ) as leg_order
 from unioned
+inner join loaded_files
+    on unioned.source_name = loaded_files.source_name
+    and unioned.landed_file_sha256 = loaded_files.landed_file_sha256

@@ -36,6 +36,7 @@ select
     arg_min(trunk_id, leg_order) filter (where trunk_id is not null) as trunk_id,
     max(account_code) filter (where leg_order = 1) as account_code,
     count(*) as leg_count,
+    max(loaded_at) as loaded_at,
     coalesce(sum(billable_seconds), 0) as talk_seconds
 from legs
 group by call_id

@@ -1,6 +1,36 @@
-{#- One row per call, as people understand calls, with its cost under the plan in force. -#}
-with calls as (
-    select * from {{ ref('int_calls_merged') }}
+{#-
+  One row per call, as people understand calls, with its cost under the plan in force.
+  Incremental by (source, local call date): the days in int_rebuild_scope are deleted
+  and rebuilt whole, so a reprocessed range is replaced exactly and the rest is untouched.
+-#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="""
+            {% if is_incremental() %}
+            delete from {{ this }} as facts
+            using {{ ref('int_rebuild_scope') }} as scope
+            where facts.source_name = scope.source_name
+              and facts.call_date_local = scope.call_date_local
+            {% endif %}
+        """,
+    )
+}}
+
+with scope as (
+    select * from {{ ref('int_rebuild_scope') }}
+),
+
+calls as (
+    select merged.*
+    from {{ ref('int_calls_merged') }} as merged
+    {% if is_incremental() %}
+    inner join scope
+        on merged.source_name = scope.source_name
+        and cast(merged.started_at_local as date) = scope.call_date_local
+    {% endif %}
 ),
 
 rated as (
@@ -47,7 +77,8 @@ select
         when calls.direction = 'outbound' and calls.disposition = 'answered' then null
         else cast(0 as decimal(18, 4))
     end as cost,
-    rated.currency
+    rated.currency,
+    calls.loaded_at
 from calls
 left join rated on calls.call_id = rated.call_id
 left join trunks on calls.trunk_id = trunks.trunk_id
