@@ -1,0 +1,82 @@
+"""Superset configuration for Ringledger (loaded through ``SUPERSET_CONFIG_PATH``).
+
+Metadata lives in SQLite under ``$SUPERSET_HOME``. The warehouse is served
+through an in-memory DuckDB database: every new DuckDB connection Superset
+opens attaches the currently published warehouse file read-only (named in
+``$RINGLEDGER_PUBLISHED/CURRENT``) and then locks itself down so that SQL Lab
+cannot read host files. Superset opens a new connection per query, so each
+query sees the latest publish and never the pipeline's writable file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.pool import Pool
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+SUPERSET_HOME = Path(os.environ.get("SUPERSET_HOME") or REPO_ROOT / "var" / "superset")
+PUBLISHED_DIR = Path(os.environ.get("RINGLEDGER_PUBLISHED") or REPO_ROOT / "var" / "published")
+# Catalog name the published file is attached under; datasets use schema "main".
+PUBLISHED_ALIAS = "ringledger"
+
+SQLALCHEMY_DATABASE_URI = f"sqlite:///{SUPERSET_HOME / 'superset.db'}"
+# The default is for the local demo only; set SUPERSET_SECRET_KEY anywhere else.
+SECRET_KEY = os.environ.get("SUPERSET_SECRET_KEY") or "ringledger-local-demo-not-a-secret"
+
+# Object metadata may be cached in-process; query results are not, so a new
+# publish shows on the next chart refresh.
+CACHE_CONFIG = {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 300}
+DATA_CACHE_CONFIG = {"CACHE_TYPE": "NullCache"}
+
+# CSRF stays on for the web UI; API clients fetch /api/v1/security/csrf_token/
+# (chart data is exempt by Superset's default list).
+WTF_CSRF_ENABLED = True
+TALISMAN_ENABLED = False  # served on 127.0.0.1 over plain HTTP
+CONTENT_SECURITY_POLICY_WARNING = False
+SUPERSET_WEBSERVER_TIMEOUT = 120
+SQLLAB_TIMEOUT = 120
+FEATURE_FLAGS: dict[str, bool] = {}
+
+
+class PublishedWarehouseMissing(RuntimeError):
+    """No usable published warehouse file; the message says what to run."""
+
+
+def current_published_file(published_dir: Path = PUBLISHED_DIR) -> Path:
+    """The DuckDB file named in ``<published_dir>/CURRENT``."""
+    pointer = published_dir / "CURRENT"
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        raise PublishedWarehouseMissing(
+            f"{pointer} does not exist: run the pipeline and 'ringledger publish' first"
+        ) from None
+    if not name or "/" in name or "\\" in name or name in {".", ".."}:
+        raise PublishedWarehouseMissing(f"{pointer} must hold a bare file name, found {name!r}")
+    path = published_dir / name
+    if not path.is_file():
+        raise PublishedWarehouseMissing(f"{pointer} names {name!r}, but {path} does not exist")
+    return path
+
+
+def _is_duckdb(dbapi_connection: object) -> bool:
+    # duckdb_engine wraps the raw DuckDBPyConnection in its own ConnectionWrapper.
+    module = type(dbapi_connection).__module__
+    return module.startswith("duckdb_engine") or module.startswith("duckdb")
+
+
+@event.listens_for(Pool, "connect")
+def attach_published_warehouse(dbapi_connection: object, _connection_record: object) -> None:
+    """Attach the current publish read-only, make it the default, then lock the connection."""
+    if not _is_duckdb(dbapi_connection):
+        return  # Superset's own SQLite metadata engine
+    path = str(current_published_file()).replace("'", "''")
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute(f"ATTACH '{path}' AS {PUBLISHED_ALIAS} (READ_ONLY)")
+    cursor.execute(f"USE {PUBLISHED_ALIAS}")
+    cursor.execute("SET enable_external_access = false")
+    cursor.execute("SET lock_configuration = true")
