@@ -39,7 +39,10 @@ def _counts(con: duckdb.DuckDBPyConnection, column: str) -> dict[str, int]:
 def test_calls_match_what_the_generator_produced(published_demo: Settings, demo_truth: dict):
     truth = demo_truth["sites"][SITE]
     con = _published(published_demo)
-    assert con.execute("SELECT count(*) FROM fct_calls WHERE site_id = ?", [SITE]).fetchone()[0] == truth["calls"]
+    assert (
+        con.execute("SELECT count(*) FROM fct_calls WHERE site_id = ?", [SITE]).fetchone()[0]
+        == truth["calls"]
+    )
     assert _counts(con, "direction") == {k: v for k, v in truth["by_direction"].items() if v}
     assert _counts(con, "disposition") == {k: v for k, v in truth["by_disposition"].items() if v}
     both = _counts(con, "direction || '|' || disposition")
@@ -84,14 +87,17 @@ def test_unanswered_and_inbound_calls_cost_nothing(published_demo: Settings):
 def test_times_are_utc_with_the_site_clock_beside_them(published_demo: Settings):
     con = _published(published_demo)
     offsets = con.execute(
-        "SELECT DISTINCT date_diff('hour', started_at_utc, started_at_local) FROM fct_calls WHERE site_id = ?",
+        "SELECT DISTINCT date_diff('hour', started_at_utc, started_at_local) "
+        "FROM fct_calls WHERE site_id = ?",
         [SITE],
     ).fetchall()
     assert {o for (o,) in offsets} <= {1, 2} and offsets  # CET / CEST
 
 
 def test_running_the_pipeline_again_adds_nothing(published_demo: Settings, tmp_path: Path):
-    before = _published(published_demo).execute("SELECT count(*), sum(talk_seconds) FROM fct_calls").fetchone()
+    before = (
+        _published(published_demo).execute("SELECT count(*), sum(talk_seconds) FROM fct_calls").fetchone()
+    )
     first = current_publication(published_demo.published_dir)
     run_ringledger(published_demo, "pipeline")
     second = current_publication(published_demo.published_dir)
