@@ -1,0 +1,102 @@
+"""The sample files each format is tested on, and how to load one into a fresh warehouse."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from ingestion.config import Source
+from ingestion.formats import FORMATS
+from ingestion.formats.asterisk_cdr_custom import STOCK_MAPPING
+from ingestion.landing import land_source
+from ingestion.raw_load import FileLoad, load_pending
+from tests.conftest import FIXTURES, SAMPLES
+
+GOLDEN = FIXTURES / "golden"
+
+
+@dataclass(frozen=True)
+class SampleCase:
+    format: str
+    sample: str  # relative to tests/fixtures/samples
+    encoding: str = "utf-8"
+    columns: tuple[str, ...] | None = None
+
+    @property
+    def path(self) -> Path:
+        return SAMPLES / self.sample
+
+    @property
+    def golden(self) -> Path:
+        return GOLDEN / self.format / (Path(self.sample).stem + ".json")
+
+    @property
+    def id(self) -> str:
+        return f"{self.format}:{Path(self.sample).name}"
+
+
+CASES = (
+    SampleCase("asterisk_cdr_csv", "asterisk_cdr_csv/testsuite_self_test_Master.csv"),
+    SampleCase("asterisk_cdr_csv", "asterisk_cdr_csv/testsuite_cdrlib_good.csv"),
+    SampleCase(
+        "asterisk_cdr_csv", "asterisk_cdr_csv/mineevburyat_Master_newcdrcolumns_masked.csv", encoding="cp1251"
+    ),
+    SampleCase(
+        "asterisk_cdr_custom",
+        "asterisk_cdr_custom/kelysaina_cdr_custom_Master.csv",
+        columns=(*STOCK_MAPPING, "sequence"),
+    ),
+    SampleCase("asterisk_cdr_db", "asterisk_cdr_mysql/aleksa5324_cdr_table_export_masked.csv"),
+    SampleCase("cisco_ucm_cdr", "cisco_cucm_cdr/sieteunoseis_cdr_example.txt"),
+    SampleCase("cisco_ucm_cdr", "cisco_cucm_cdr/gefot_cucm11_cdr_noheader_redacted.txt"),
+    SampleCase("cisco_ucm_cmr", "cisco_cucm_cmr/sieteunoseis_cmr_example.txt"),
+    SampleCase("avaya_ipoffice_smdr", "avaya_ipoffice_smdr/avaya_kb_smdr_examples.csv"),
+    SampleCase("avaya_cm_cdr", "avaya_cm_cdr/constructed_teleseer_with_date_records.txt"),
+    SampleCase("mitel_mivb_smdr", "mitel_mivb_smdr/constructed_standard_90char.txt"),
+    SampleCase("mitel_5000_smdr", "mitel_5000_smdr/mitel5000_doc_example_record.txt"),
+    SampleCase("threecx_cdr", "3cx_cdr_csv/dorel14_3cx_v16_cdr_2020_masked.csv"),
+    SampleCase("threecx_cdr", "3cx_cdr_csv/dorel14_3cx_cdr_2024_masked.csv"),
+    SampleCase("freeswitch_cdr_csv", "freeswitch_cdr_csv/fsdocs_cdr_examples_Master.csv"),
+    SampleCase("freeswitch_cdr_csv", "freeswitch_cdr_csv/kxingyunliushui_Master_excel_resaved.csv"),
+    SampleCase("grandstream_ucm_api", "grandstream_ucm_cdr/louis171_ucm_cdrapi_records_masked.jsonl"),
+    SampleCase("panasonic_smdr", "panasonic_smdr/constructed_pattern_a_pages.txt"),
+    SampleCase("nec_smdr", "nec_neax_smdr/zombat_KKrecord.smdr"),
+    SampleCase("nec_smdr", "nec_neax_smdr/zombat_KLrecord.smdr"),
+    SampleCase("nec_smdr", "nec_neax_smdr/zombat_KMrecord.smdr"),
+)
+
+
+def load_through_landing(
+    files: list[Path], fmt: str, tmp: Path, encoding: str = "utf-8", columns: tuple[str, ...] | None = None
+) -> tuple[duckdb.DuckDBPyConnection, list[FileLoad]]:
+    """Land ``files`` as one source of format ``fmt`` and load them into a DuckDB file under ``tmp``."""
+    drop = tmp / "drop"
+    drop.mkdir(parents=True, exist_ok=True)
+    for path in files:
+        shutil.copy(path, drop / path.name)
+    source = Source(name="pbx", site="site", format=fmt, location=str(drop), pattern="*", encoding=encoding)
+    land_source(source, tmp / "landing")
+    con = duckdb.connect(str(tmp / "warehouse.duckdb"))
+    orders = {"pbx": columns} if columns else None
+    return con, load_pending(con, tmp / "landing", {fmt}, {"pbx": encoding}, orders)
+
+
+def parsed(con: duckdb.DuckDBPyConnection, fmt: str) -> dict:
+    """What a golden file holds: raw rows (non-empty columns only) and quarantined lines."""
+    columns = FORMATS[fmt].columns
+    names = ", ".join(f'"{c}"' for c in columns)
+    rows = con.execute(f"SELECT {names}, _record_no FROM raw.{fmt} ORDER BY _record_no").fetchall()
+    records = [
+        {"_record_no": row[-1], **{c: v for c, v in zip(columns, row[:-1], strict=True) if v is not None}}
+        for row in rows
+    ]
+    quarantine = [
+        {"line": line, "byte_offset": offset, "raw_record": raw, "reason": reason}
+        for line, offset, raw, reason in con.execute(
+            "SELECT line, byte_offset, raw_record, reason FROM raw.quarantine ORDER BY line"
+        ).fetchall()
+    ]
+    return {"records": records, "quarantine": quarantine}
