@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from ingestion.errors import ConfigError
+from ingestion.transport_config import FOLDER, Transport, parse_transport
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Source:
     pattern: str
     encoding: str = "utf-8"
     base_dir: Path = field(default=Path("."), compare=False)
+    transport: Transport = FOLDER
 
     @property
     def folder(self) -> Path:
@@ -159,14 +161,19 @@ def load_sources(input_dir: Path, known_formats: set[str] | None = None) -> list
         where = f"sources[{index}] ({raw.get('name', '?')})" if isinstance(raw, dict) else f"sources[{index}]"
         if not isinstance(raw, dict):
             raise ConfigError(path, where, "expected a mapping")
+        transport = parse_transport(path, where, raw.get("transport"))
         source = Source(
             name=_require(path, where, raw, "name"),
             site=_require(path, where, raw, "site"),
             format=_require(path, where, raw, "format"),
-            location=_require(path, where, raw, "location"),
+            # A stream has no location to poll: its transport says where to listen or connect.
+            location=str(raw.get("location") or "")
+            if transport.is_stream
+            else _require(path, where, raw, "location"),
             pattern=str(raw.get("pattern", "*")),
             encoding=str(raw.get("encoding", "utf-8")),
             base_dir=input_dir,
+            transport=transport,
         )
         if source.site not in site_ids:
             raise ConfigError(path, where, f"site {source.site!r} is not in sites.yml ({sorted(site_ids)})")

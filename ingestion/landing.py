@@ -73,7 +73,9 @@ def read_manifest(landing_dir: Path) -> list[LandedFile]:
 
 
 def candidate_files(source: Source) -> list[Path]:
-    """Files in the source's folder that match its pattern, oldest name first."""
+    """Files in the source's folder that match its pattern, oldest name first (local folder sources only)."""
+    if source.transport.kind != "folder":
+        return []  # object storage, SFTP and streams have their own collectors
     folder = source.folder
     if not folder.is_dir():
         return []
@@ -83,6 +85,7 @@ def candidate_files(source: Source) -> list[Path]:
 def _copy_immutable(path: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)  # left read-only by a copy that was killed before its rename
     with path.open("rb") as reader, partial.open("wb") as writer:
         shutil.copyfileobj(reader, writer, _CHUNK)
         writer.flush()

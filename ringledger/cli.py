@@ -14,6 +14,7 @@ import sys
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "demo-data": ("ringledger.demo.command", "generate the demo company's PBX files, directory and tariffs"),
     "land": ("ingestion.command", "copy new PBX files from the configured sources into the landing zone"),
+    "collect": ("ingestion.collect_command", "run one source's collector (TCP, serial, folder, S3, SFTP)"),
     "pipeline": ("orchestration.command", "run the whole Dagster pipeline once, in this process"),
     "reprocess": ("orchestration.reprocess_command", "rebuild the call facts of a date range from raw, then publish"),
     "publish": ("ringledger.publish", "publish a read-only serving copy of the warehouse marts"),

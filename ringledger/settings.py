@@ -30,6 +30,7 @@ class Settings:
     landing_dir: Path
     warehouse_path: Path
     published_dir: Path
+    spool_dir: Path  # stream collectors' spools and every collector's status file
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -41,6 +42,7 @@ class Settings:
             landing_dir=_path(env, "RINGLEDGER_LANDING", home / "landing"),
             warehouse_path=_path(env, "RINGLEDGER_WAREHOUSE", home / "warehouse" / "ringledger.duckdb"),
             published_dir=_path(env, "RINGLEDGER_PUBLISHED", home / "published"),
+            spool_dir=_path(env, "RINGLEDGER_SPOOL", home / "spool"),
         )
 
     def as_env(self) -> dict[str, str]:
@@ -51,4 +53,5 @@ class Settings:
             "RINGLEDGER_LANDING": str(self.landing_dir),
             "RINGLEDGER_WAREHOUSE": str(self.warehouse_path),
             "RINGLEDGER_PUBLISHED": str(self.published_dir),
+            "RINGLEDGER_SPOOL": str(self.spool_dir),
         }

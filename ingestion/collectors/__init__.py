@@ -1,0 +1,1 @@
+"""Collectors: PBX records in from files, object storage, SFTP, TCP and serial lines, without Dagster."""

@@ -1,0 +1,42 @@
+"""Compressed PBX files (``.gz``, ``.zst``): landing keeps them as received; this checks they are whole.
+
+For parsers: read a landed file's text with ``smart_open.open(path, "rb")`` (it
+decompresses by extension: .gz, .zst, .bz2, .xz), or :func:`open_decompressed`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from pathlib import Path
+from typing import BinaryIO
+
+import smart_open
+from backports import zstd
+
+COMPRESSED_SUFFIXES = (".gz", ".zst")
+_CHUNK = 1 << 20
+
+
+def is_compressed(name: str) -> bool:
+    return name.lower().endswith(COMPRESSED_SUFFIXES)
+
+
+def open_decompressed(path: Path) -> BinaryIO:
+    """The decompressed bytes of a landed file (plain files are returned as they are)."""
+    return smart_open.open(str(path), "rb")
+
+
+def is_complete(path: Path) -> bool:
+    """True if a compressed file decodes to its end (a file still being written ends too early)."""
+    name = path.name.lower()
+    opener = gzip.open if name.endswith(".gz") else zstd.open if name.endswith(".zst") else None
+    if opener is None:
+        return True
+    try:
+        with opener(path, "rb") as stream:
+            while stream.read(_CHUNK):
+                pass
+    except (EOFError, OSError, zlib.error, zstd.ZstdError):
+        return False
+    return True

@@ -1,0 +1,122 @@
+"""Poll a folder, S3 or SFTP source and land each file once it is complete.
+
+A file is taken when (1) its name is not an in-progress name (``*.tmp``,
+``*.part``, ``*~`` …, configurable per source), (2) two successive looks saw
+the same size and modification time, and (3) a ``.gz``/``.zst`` file decodes
+to its end. The state between looks is a small JSON-able mapping: the
+collector keeps it in a file, the Dagster sensor in its cursor.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ingestion.collectors import compression
+from ingestion.collectors.remote_files import RemoteFile, list_files, open_raw
+from ingestion.collectors.runner import exclusive
+from ingestion.collectors.status import CollectorStatus, utc_now, write_status
+from ingestion.config import Source
+from ingestion.landing import LandedFile, land_files
+
+STATE_NAME = "files-state.json"
+
+
+@dataclass
+class PollResult:
+    landed: list[LandedFile] = field(default_factory=list)
+    already_landed: list[str] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)  # seen, not complete yet
+    state: dict[str, Any] = field(default_factory=dict)
+
+
+def _in_progress(source: Source, name: str) -> bool:
+    base = name.rsplit("/", 1)[-1]
+    return any(fnmatch.fnmatch(base, pattern) for pattern in source.transport.in_progress)  # type: ignore[union-attr]
+
+
+def _fetch(source: Source, file: RemoteFile, folder: Path) -> Path:
+    local = folder / file.name.rsplit("/", 1)[-1]
+    with open_raw(source, file) as reader, local.open("wb") as writer:
+        shutil.copyfileobj(reader, writer, 1 << 20)
+    return local
+
+
+def poll(source: Source, landing_dir: Path, state: dict[str, Any] | None = None) -> PollResult:
+    """One look at the source: land what became complete since the previous look."""
+    state = state or {}
+    seen_before: dict[str, list[float]] = state.get("seen", {})
+    taken: dict[str, list[float]] = state.get("taken", {})
+    result = PollResult()
+    seen_now: dict[str, list[float]] = {}
+    ready = []
+    listed = list_files(source)
+    for file in listed:
+        signature = [file.size, file.mtime]
+        if taken.get(file.name) == signature:
+            continue
+        if _in_progress(source, file.name):
+            result.waiting.append(file.name)
+            continue
+        seen_now[file.name] = signature
+        if seen_before.get(file.name) == signature:
+            ready.append(file)
+        else:
+            result.waiting.append(file.name)
+    with tempfile.TemporaryDirectory(prefix="ringledger-fetch-") as scratch:
+        for file in ready:
+            local = _fetch(source, file, Path(scratch))
+            if compression.is_compressed(file.name) and not compression.is_complete(local):
+                result.waiting.append(file.name)  # stable but truncated: look again next time
+                local.unlink()
+                continue
+            landing = land_files(source, [local], landing_dir)
+            result.landed += landing.landed
+            if landing.duplicates:
+                result.already_landed.append(file.name)
+            taken[file.name] = [file.size, file.mtime]
+            del seen_now[file.name]
+            local.unlink()
+    names = {file.name for file in listed}
+    result.state = {"seen": seen_now, "taken": {n: s for n, s in taken.items() if n in names}}
+    return result
+
+
+def _save_state(path: Path, state: dict[str, Any]) -> None:
+    partial = path.with_suffix(".partial")
+    partial.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
+    os.replace(partial, path)
+
+
+def run_file_collector(
+    source: Source, spool_root: Path, landing_dir: Path, stop: threading.Event, poll_seconds: float
+) -> int:
+    """Poll every ``poll_seconds`` until ``stop``; the state survives restarts in ``files-state.json``."""
+    directory = spool_root / source.name
+    with exclusive(directory):
+        state_path = directory / STATE_NAME
+        state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else {}
+        status = CollectorStatus(source=source.name, transport=source.transport.kind, state="polling")
+        while True:
+            try:
+                result = poll(source, landing_dir, state)
+                state = result.state
+                _save_state(state_path, state)
+                status.files_landed += len(result.landed)
+                status.last_record_at = utc_now() if result.landed else status.last_record_at
+                status.last_error = None
+            except Exception as exc:  # a network or permission problem: report it and try again later
+                status.last_error = f"{type(exc).__name__}: {exc}"
+            write_status(spool_root, status)
+            if stop.wait(poll_seconds):
+                break
+        status.state = "stopped"
+        write_status(spool_root, status)
+        return 0
