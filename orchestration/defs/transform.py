@@ -19,9 +19,17 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 
 
+def _newest_project_file() -> float:
+    folders = ("models", "macros", "snapshots", "seeds", "tests")
+    files = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
+    files += [f for folder in folders for f in (DBT_PROJECT_DIR / folder).rglob("*") if f.is_file()]
+    return max(f.stat().st_mtime for f in files if f.exists())
+
+
 def ensure_manifest() -> None:
-    """Parse the dbt project when its manifest is missing (fresh clone) or under ``dagster dev``."""
-    if dbt_project.manifest_path.exists() and not dbt_project.preparer.using_dagster_dev():
+    """Parse the dbt project when its manifest is missing or older than the project's files."""
+    manifest = dbt_project.manifest_path
+    if manifest.exists() and manifest.stat().st_mtime >= _newest_project_file():
         return
     command = [dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR)]
     subprocess.run([*command, "--profiles-dir", str(DBT_PROJECT_DIR)], check=True)
