@@ -19,6 +19,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "reprocess": ("orchestration.reprocess_command", "rebuild the call facts of a date range from raw, then publish"),
     "publish": ("ringledger.publish", "publish a read-only serving copy of the warehouse marts"),
     "paths": ("ringledger.paths_command", "print the folders and files this installation uses"),
+    "formats": ("ingestion.formats_command", "list the PBX formats: layout, time base, durations, leg links"),
+    "sniff": ("ingestion.sniff_command", "say which format(s) a PBX file could be, and why"),
 }
 
 

@@ -41,5 +41,5 @@ MITEL_5000_SMDR = FormatDefinition(
     time_base=TimeBase.LOCAL_NO_DATE,
     duration_unit="HH:MM:SS",
     leg_link="none written: one record per call segment",
-    signature=Signature(line_pattern=r"[A-Z]{2,3} +\d+ .{36}\d{2}:\d{2} \d{2}:\d{2}:\d{2}.*"),
+    signature=Signature(line_pattern=r"[A-Z ]{3} [ \d]{5} .{35}\d{2}:\d{2} \d{2}:\d{2}:\d{2}.*"),
 )
