@@ -2,7 +2,7 @@
 
 Static facts live here; channel counts are sized later from the traffic
 (:mod:`ringledger.demo.trunks`) and group members are picked from the
-directory (:mod:`ringledger.demo.directory`).
+directory when the traffic is set up (:func:`ringledger.demo.traffic.site_traffic`).
 """
 
 from __future__ import annotations

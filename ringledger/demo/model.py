@@ -42,11 +42,6 @@ class Params:
         """First day after the period."""
         return self.start + dt.timedelta(days=self.days)
 
-    @property
-    def start_epoch(self) -> int:
-        """Midnight UTC of the first day (the period is padded by time zones, not cut)."""
-        return int(dt.datetime.combine(self.start, dt.time(), dt.UTC).timestamp())
-
 
 @dataclass
 class Calls:
