@@ -10,7 +10,7 @@ import os
 
 import dagster as dg
 
-from orchestration.defs import ingest, publish, reprocess, transform
+from orchestration.defs import ingest, publish, reprocess, sensors, transform
 from orchestration.resources import LocationsResource, WarehouseResource
 from ringledger.settings import Settings
 
@@ -29,6 +29,7 @@ defs = dg.Definitions.merge(
     transform.defs,
     publish.defs,
     reprocess.defs,
+    sensors.defs,
     dg.Definitions(
         jobs=[full_pipeline],
         resources={
