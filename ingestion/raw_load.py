@@ -94,7 +94,7 @@ def load_file(
         column_list = ", ".join(quote_ident(c) for c in fmt.columns)
         con.execute(
             f"""INSERT INTO {fmt.raw_table} ({column_list}, {", ".join(LINEAGE_COLUMNS)})
-                SELECT {column_list}, ?, ?, ?, _record_no FROM {STAGED} ORDER BY _record_no""",
+                SELECT {column_list}, ?, ?, ?, _record_no FROM {STAGED}""",
             lineage,
         )
         records = con.execute(f"SELECT count(*) FROM {STAGED}").fetchone()[0]

@@ -88,7 +88,7 @@ def parsed(con: duckdb.DuckDBPyConnection, fmt: str) -> dict:
     """What a golden file holds: raw rows (non-empty columns only) and quarantined lines."""
     columns = FORMATS[fmt].columns
     names = ", ".join(f'"{c}"' for c in columns)
-    rows = con.execute(f"SELECT {names}, _record_no FROM raw.{fmt} ORDER BY _record_no").fetchall()
+    rows = con.execute(f"SELECT {names}, _record_no FROM raw.{fmt} ORDER BY _record_no, rowid").fetchall()
     records = [
         {"_record_no": row[-1], **{c: v for c, v in zip(columns, row[:-1], strict=True) if v is not None}}
         for row in rows

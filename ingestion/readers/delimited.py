@@ -115,7 +115,7 @@ def _scan(
         try:
             con.execute(
                 f"""CREATE OR REPLACE TEMP TABLE ringledger_scan AS
-                    SELECT *, row_number() OVER () AS _record_no
+                    SELECT *, row_number() OVER () + {skip} AS _record_no
                     FROM read_csv({sql_str(path)}, {options}{extra})"""
             )
             return
@@ -129,8 +129,7 @@ def _number_by_line(con: duckdb.DuckDBPyConnection, path: Path, skip: int) -> No
     blank = _blank_lines(path)
     rejected = con.execute(f"SELECT count(DISTINCT line) FROM {REJECTS}_errors").fetchone()[0]
     if not blank and not rejected:
-        con.execute(f"UPDATE {STAGED} SET _record_no = _record_no + {skip}")
-        return
+        return  # the scan already numbered records from the line after the header
     con.execute("CREATE OR REPLACE TEMP TABLE ringledger_blank (line BIGINT)")
     if blank:
         con.executemany("INSERT INTO ringledger_blank VALUES (?)", [(n,) for n in blank])
@@ -146,7 +145,7 @@ def _number_by_line(con: duckdb.DuckDBPyConnection, path: Path, skip: int) -> No
                 WHERE n NOT IN (SELECT line FROM excluded)
             )
             SELECT s.* EXCLUDE (_record_no), lines.line AS _record_no
-            FROM {STAGED} AS s JOIN lines ON lines.nth_good = s._record_no
+            FROM {STAGED} AS s JOIN lines ON lines.nth_good = s._record_no - {skip}
             ORDER BY _record_no"""
     )
 
@@ -156,7 +155,10 @@ def _blank_lines(path: Path) -> list[int]:
     if path.stat().st_size == 0:
         return []
     with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-        if _BLANK_LINE.search(mapped) is None:
+        leading = mapped[:1] == b"\n" or mapped[:2] == b"\r\n"
+        # find() gives the first gap: one found only at the very end blanks nothing that shifts numbers
+        inner = any(mapped.find(gap) not in (-1, len(mapped) - len(gap)) for gap in (b"\n\n", b"\n\r\n"))
+        if not leading and not inner:
             return []
     data = path.read_bytes()
     numbers, line, position = [], 1, 0
