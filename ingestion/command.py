@@ -21,10 +21,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     input_dir = args.input or settings.input_dir
-    for source in load_sources(input_dir):
+    for source in load_sources(input_dir, known_formats=set(FORMATS)):
         if args.source and source.name not in args.source:
             continue
         result = land_source(source, settings.landing_dir)
-        note = "" if source.format in FORMATS else " (format not loaded yet)"
-        print(f"{source.name}: {len(result.landed)} landed, {len(result.duplicates)} already there{note}")
+        print(f"{source.name}: {len(result.landed)} landed, {len(result.duplicates)} already there")
     return 0

@@ -169,8 +169,8 @@ def test_cisco_header_maps_by_name_whatever_the_order(tmp_path: Path):
     swapped = [",".join(reversed(line.split(","))) for line in lines]  # no commas inside fields in this file
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "cmr_swapped").write_text("\n".join(swapped) + "\n")
-    con, _ = load_through_landing([tmp_path / "in" / "cmr_swapped"], "cisco_ucm_cmr", tmp_path / "load")
-    assert con.execute("SELECT count(*) FROM raw.cisco_ucm_cmr WHERE cdrRecordType = '2'").fetchone()[0] == 2
+    con, _ = load_through_landing([tmp_path / "in" / "cmr_swapped"], "cisco_cucm_cmr", tmp_path / "load")
+    assert con.execute("SELECT count(*) FROM raw.cisco_cucm_cmr WHERE cdrRecordType = '2'").fetchone()[0] == 2
 
 
 def test_an_unreadable_configuration_quarantines_the_file_instead_of_crashing(tmp_path: Path):

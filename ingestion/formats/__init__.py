@@ -7,8 +7,8 @@ from ingestion.formats.asterisk_cdr_custom import ASTERISK_CDR_CUSTOM
 from ingestion.formats.asterisk_cdr_db import ASTERISK_CDR_DB
 from ingestion.formats.avaya_cm_cdr import AVAYA_CM_CDR
 from ingestion.formats.avaya_ipoffice_smdr import AVAYA_IPOFFICE_SMDR
-from ingestion.formats.cisco_ucm_cdr import CISCO_UCM_CDR
-from ingestion.formats.cisco_ucm_cmr import CISCO_UCM_CMR
+from ingestion.formats.cisco_cucm_cdr import CISCO_CUCM_CDR
+from ingestion.formats.cisco_cucm_cmr import CISCO_CUCM_CMR
 from ingestion.formats.definition import FormatDefinition
 from ingestion.formats.freeswitch_cdr_csv import FREESWITCH_CDR_CSV
 from ingestion.formats.grandstream_ucm import GRANDSTREAM_UCM_API, GRANDSTREAM_UCM_CSV
@@ -24,8 +24,8 @@ FORMATS: dict[str, FormatDefinition] = {
         ASTERISK_CDR_CSV,
         ASTERISK_CDR_CUSTOM,
         ASTERISK_CDR_DB,
-        CISCO_UCM_CDR,
-        CISCO_UCM_CMR,
+        CISCO_CUCM_CDR,
+        CISCO_CUCM_CMR,
         AVAYA_IPOFFICE_SMDR,
         AVAYA_CM_CDR,
         MITEL_MIVB_SMDR,

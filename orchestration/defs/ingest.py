@@ -21,7 +21,7 @@ REFERENCE_TABLES = ("sites", "trunks", "dids", "sources", "tariff_rates")
 )
 def landed_files(context: dg.AssetExecutionContext, locations: LocationsResource) -> dg.MaterializeResult:
     landed = duplicates = 0
-    for source in load_sources(locations.input_path, known_formats=None):
+    for source in load_sources(locations.input_path, known_formats=set(FORMATS)):
         result = land_source(source, locations.landing_path)
         landed += len(result.landed)
         duplicates += len(result.duplicates)

@@ -144,8 +144,8 @@ CUCM_CDR_COLUMNS = (
     "destDeviceSessionID",
 )
 
-CISCO_UCM_CDR = FormatDefinition(
-    name="cisco_ucm_cdr",
+CISCO_CUCM_CDR = FormatDefinition(
+    name="cisco_cucm_cdr",
     vendor="Cisco Unified Communications Manager",
     description="CDR flat file (cdr_*); columns by header name, appended per version (129 -> 133)",
     columns=CUCM_CDR_COLUMNS,

@@ -55,8 +55,8 @@ CUCM_CMR_COLUMNS = (
     "headsetMetrics",
 )
 
-CISCO_UCM_CMR = FormatDefinition(
-    name="cisco_ucm_cmr",
+CISCO_CUCM_CMR = FormatDefinition(
+    name="cisco_cucm_cmr",
     vendor="Cisco Unified Communications Manager",
     description="CMR flat file (cmr_*); joined to CDRs for voice quality (varVQMetrics, jitter, loss)",
     columns=CUCM_CMR_COLUMNS,
