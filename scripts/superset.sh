@@ -8,7 +8,8 @@
 # Environment (defaults in brackets):
 #   SUPERSET_HOME            metadata DB, pid file, log        [<repo>/var/superset]
 #   SUPERSET_PORT            port on 127.0.0.1                 [8088]
-#   RINGLEDGER_PUBLISHED     folder with CURRENT + published DuckDB files [<repo>/var/published]
+#   RINGLEDGER_PUBLISHED     folder with CURRENT + published DuckDB files [$RINGLEDGER_HOME/published,
+#                            RINGLEDGER_HOME defaulting to <repo>/var, as in ringledger.settings]
 #   SUPERSET_ADMIN_USER      admin login                        [admin]
 #   SUPERSET_ADMIN_PASSWORD  admin password                     [admin]
 #   SUPERSET_VENV            Superset's own virtualenv          [<repo>/.venv-superset]
@@ -20,7 +21,7 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ASSETS_DIR="$REPO_ROOT/superset_assets"
 
 export SUPERSET_HOME="${SUPERSET_HOME:-$REPO_ROOT/var/superset}"
-export RINGLEDGER_PUBLISHED="${RINGLEDGER_PUBLISHED:-$REPO_ROOT/var/published}"
+export RINGLEDGER_PUBLISHED="${RINGLEDGER_PUBLISHED:-${RINGLEDGER_HOME:-$REPO_ROOT/var}/published}"
 export SUPERSET_CONFIG_PATH="$ASSETS_DIR/superset_config.py"
 SUPERSET_PORT="${SUPERSET_PORT:-8088}"
 SUPERSET_ADMIN_USER="${SUPERSET_ADMIN_USER:-admin}"

@@ -19,7 +19,8 @@ from sqlalchemy.pool import Pool
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 SUPERSET_HOME = Path(os.environ.get("SUPERSET_HOME") or REPO_ROOT / "var" / "superset")
-PUBLISHED_DIR = Path(os.environ.get("RINGLEDGER_PUBLISHED") or REPO_ROOT / "var" / "published")
+RINGLEDGER_HOME = Path(os.environ.get("RINGLEDGER_HOME") or REPO_ROOT / "var")
+PUBLISHED_DIR = Path(os.environ.get("RINGLEDGER_PUBLISHED") or RINGLEDGER_HOME / "published")
 # Catalog name the published file is attached under; datasets use schema "main".
 PUBLISHED_ALIAS = "ringledger"
 
@@ -39,7 +40,6 @@ TALISMAN_ENABLED = False  # served on 127.0.0.1 over plain HTTP
 CONTENT_SECURITY_POLICY_WARNING = False
 SUPERSET_WEBSERVER_TIMEOUT = 120
 SQLLAB_TIMEOUT = 120
-FEATURE_FLAGS: dict[str, bool] = {}
 
 
 class PublishedWarehouseMissing(RuntimeError):
@@ -64,9 +64,8 @@ def current_published_file(published_dir: Path = PUBLISHED_DIR) -> Path:
 
 
 def _is_duckdb(dbapi_connection: object) -> bool:
-    # duckdb_engine wraps the raw DuckDBPyConnection in its own ConnectionWrapper.
-    module = type(dbapi_connection).__module__
-    return module.startswith("duckdb_engine") or module.startswith("duckdb")
+    # duckdb_engine hands the pool its ConnectionWrapper around a DuckDBPyConnection.
+    return type(dbapi_connection).__module__.split(".")[0] in {"duckdb_engine", "duckdb", "_duckdb"}
 
 
 @event.listens_for(Pool, "connect")

@@ -48,54 +48,6 @@ CHROMIUM_FLAGS = [
 HTTP_TIMEOUT = 120
 
 
-# --- TEMPORARY: fake publication until conftest's published_demo works -----------
-
-FAKE_FCT_CALLS = """
-CREATE TABLE fct_calls AS
-WITH base AS (
-  SELECT i,
-    TIMESTAMP '2025-03-03 06:00:00' + to_seconds((random() * 14 * 86400)::BIGINT) AS started_at_utc,
-    (['inbound', 'outbound', 'internal'])[1 + floor(random() * 3)::INT] AS direction,
-    (['answered', 'answered', 'answered', 'no_answer', 'busy', 'failed'])[1 + floor(random() * 6)::INT]
-      AS disposition,
-    (random() * 25)::INT AS ring_seconds,
-    (random() * 600)::INT AS talk_raw
-  FROM range(2000) t(i))
-SELECT 'berlin-' || lpad(i::VARCHAR, 7, '0') AS call_id, 'berlin' AS site_id,
-  'berlin_asterisk' AS source_name, 'asterisk_csv' AS pbx_format,
-  started_at_utc, started_at_utc + INTERVAL 1 HOUR AS started_at_local,
-  'Europe/Berlin' AS site_timezone, (started_at_utc + INTERVAL 1 HOUR)::DATE AS call_date_local,
-  CASE WHEN disposition = 'answered' THEN started_at_utc + to_seconds(ring_seconds) END AS answered_at_utc,
-  started_at_utc + to_seconds(ring_seconds + CASE WHEN disposition = 'answered' THEN talk_raw ELSE 0 END)
-    AS ended_at_utc,
-  direction, disposition,
-  '+4930' || (1000000 + i)::VARCHAR AS caller_number, '0' || (300000 + i)::VARCHAR AS called_number,
-  '+4930' || (300000 + i)::VARCHAR AS called_number_e164, (200 + i % 40)::VARCHAR AS extension,
-  'trunk-1' AS trunk_id, 'Telekom' AS carrier, 1 AS leg_count, ring_seconds::INTEGER AS ring_seconds,
-  (CASE WHEN disposition = 'answered' THEN talk_raw ELSE 0 END)::INTEGER AS talk_seconds,
-  (ring_seconds + CASE WHEN disposition = 'answered' THEN talk_raw ELSE 0 END)::INTEGER AS duration_seconds,
-  'telekom_business' AS tariff_plan,
-  CASE WHEN direction = 'outbound' THEN 'Germany landline' END AS destination,
-  CASE WHEN direction = 'outbound' AND disposition = 'answered' THEN round(talk_raw / 60.0 * 0.029, 4) END
-    ::DECIMAL(18, 4) AS cost,
-  'EUR' AS currency
-FROM base
-"""
-
-
-@pytest.fixture(scope="session")
-def published_demo(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    home = tmp_path_factory.mktemp("fake-ringledger-home")
-    settings = Settings.from_env({"RINGLEDGER_HOME": str(home)})
-    settings.published_dir.mkdir(parents=True)
-    name = "ringledger-fake.duckdb"
-    with duckdb.connect(str(settings.published_dir / name)) as con:
-        con.execute("SELECT setseed(0.42)")
-        con.execute(FAKE_FCT_CALLS)
-    (settings.published_dir / "CURRENT").write_text(name + "\n", encoding="utf-8")
-    return settings
-
-
 # --- the server ---------------------------------------------------------------
 
 
@@ -402,6 +354,7 @@ def _browser_login(page, server: SupersetServer) -> None:  # noqa: ANN001 - Play
 
 
 def test_dashboard_renders_every_chart_with_data(superset_server: SupersetServer, tmp_path: Path) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
     from playwright.sync_api import sync_playwright
 
     expected_names = _dashboard_chart_names()
@@ -424,9 +377,18 @@ def test_dashboard_renders_every_chart_with_data(superset_server: SupersetServer
             page.on("response", lambda r: data_responses.append(r) if "/api/v1/chart/data" in r.url else None)
             _browser_login(page, superset_server)
             page.goto(f"{superset_server.url}/superset/dashboard/{DASHBOARD_SLUG}/")
-            page.wait_for_function(ALL_CHARTS_SETTLED, arg=len(expected_names), timeout=180_000, polling=500)
-            page.wait_for_load_state("networkidle", timeout=60_000)
             screenshot = tmp_path / "calls_overview.png"
+            try:
+                page.wait_for_function(
+                    ALL_CHARTS_SETTLED, arg=len(expected_names), timeout=180_000, polling=500
+                )
+            except PlaywrightTimeoutError:
+                page.screenshot(path=str(screenshot), full_page=True)
+                states = page.eval_on_selector_all(
+                    '[data-test="chart-grid-component"]', "els => els.map(e => e.innerText.slice(0, 300))"
+                )
+                pytest.fail(f"charts still not drawn after 180 s (see {screenshot}): {states}")
+            page.wait_for_load_state("networkidle", timeout=60_000)
             page.screenshot(path=str(screenshot), full_page=True)
             print(f"\nscreenshot: {screenshot} (dashboard ready in {time.monotonic() - started:.0f}s)")
 
