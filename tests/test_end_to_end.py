@@ -20,7 +20,8 @@ from tests.conftest import run_ringledger
 
 pytestmark = pytest.mark.slow
 
-SITE = "berlin"  # the thin path stages the Asterisk site
+SITES = ["berlin", "chicago", "london"]  # Asterisk, Cisco UCM, Avaya IP Office
+UTC_OFFSETS = {"berlin": {1, 2}, "chicago": {-6, -5}, "london": {0, 1}}  # standard / summer time
 
 
 def _published(settings: Settings) -> duckdb.DuckDBPyConnection:
@@ -29,32 +30,32 @@ def _published(settings: Settings) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path), read_only=True)
 
 
-def _counts(con: duckdb.DuckDBPyConnection, column: str) -> dict[str, int]:
+def _counts(con: duckdb.DuckDBPyConnection, column: str, site: str) -> dict[str, int]:
     rows = con.execute(
-        f"SELECT {column}, count(*) FROM fct_calls WHERE site_id = ? GROUP BY 1", [SITE]
+        f"SELECT {column}, count(*) FROM fct_calls WHERE site_id = ? GROUP BY 1", [site]
     ).fetchall()
     return dict(rows)
 
 
-def test_calls_match_what_the_generator_produced(published_demo: Settings, demo_truth: dict):
-    truth = demo_truth["sites"][SITE]
+@pytest.mark.parametrize("site", SITES)
+def test_calls_match_what_the_generator_produced(published_demo: Settings, demo_truth: dict, site: str):
+    truth = demo_truth["sites"][site]
     con = _published(published_demo)
-    assert (
-        con.execute("SELECT count(*) FROM fct_calls WHERE site_id = ?", [SITE]).fetchone()[0]
-        == truth["calls"]
-    )
-    assert _counts(con, "direction") == {k: v for k, v in truth["by_direction"].items() if v}
-    assert _counts(con, "disposition") == {k: v for k, v in truth["by_disposition"].items() if v}
-    both = _counts(con, "direction || '|' || disposition")
+    calls = con.execute("SELECT count(*) FROM fct_calls WHERE site_id = ?", [site]).fetchone()[0]
+    assert calls == truth["calls"]
+    assert _counts(con, "direction", site) == {k: v for k, v in truth["by_direction"].items() if v}
+    assert _counts(con, "disposition", site) == {k: v for k, v in truth["by_disposition"].items() if v}
+    both = _counts(con, "direction || '|' || disposition", site)
     assert both == {k: v for k, v in truth["by_direction_disposition"].items() if v}
-    talk = con.execute("SELECT sum(talk_seconds) FROM fct_calls WHERE site_id = ?", [SITE]).fetchone()[0]
+    talk = con.execute("SELECT sum(talk_seconds) FROM fct_calls WHERE site_id = ?", [site]).fetchone()[0]
     assert talk == truth["talk_seconds"]
-    legs = con.execute("SELECT sum(leg_count) FROM fct_calls WHERE site_id = ?", [SITE]).fetchone()[0]
+    legs = con.execute("SELECT sum(leg_count) FROM fct_calls WHERE site_id = ?", [site]).fetchone()[0]
     assert legs == truth["records"]
 
 
+@pytest.mark.parametrize("site", SITES)
 def test_every_answered_outbound_call_is_rated_and_costs_what_the_tariff_says(
-    published_demo: Settings, demo_company: Path
+    published_demo: Settings, demo_company: Path, site: str
 ):
     con = _published(published_demo)
     unrated = con.execute(
@@ -62,12 +63,12 @@ def test_every_answered_outbound_call_is_rated_and_costs_what_the_tariff_says(
         "AND cost IS NULL"
     ).fetchone()[0]
     assert unrated == 0
-    plan = _site_plan(demo_company)
+    plan = _site_plan(demo_company, site)
     rates = _read_plan(demo_company / "tariffs" / f"{plan}.csv")
     rows = con.execute(
         "SELECT called_number_e164, talk_seconds, cost, tariff_plan FROM fct_calls "
         "WHERE site_id = ? AND direction = 'outbound' AND disposition = 'answered'",
-        [SITE],
+        [site],
     ).fetchall()
     assert rows, "the demo company makes answered outbound calls"
     for number, talk, cost, rated_plan in rows:
@@ -84,14 +85,15 @@ def test_unanswered_and_inbound_calls_cost_nothing(published_demo: Settings):
     assert charged == 0
 
 
-def test_times_are_utc_with_the_site_clock_beside_them(published_demo: Settings):
+@pytest.mark.parametrize("site", SITES)
+def test_times_are_utc_with_the_site_clock_beside_them(published_demo: Settings, site: str):
     con = _published(published_demo)
     offsets = con.execute(
         "SELECT DISTINCT date_diff('hour', started_at_utc, started_at_local) "
         "FROM fct_calls WHERE site_id = ?",
-        [SITE],
+        [site],
     ).fetchall()
-    assert {o for (o,) in offsets} <= {1, 2} and offsets  # CET / CEST
+    assert offsets and {o for (o,) in offsets} <= UTC_OFFSETS[site]
 
 
 def test_running_the_pipeline_again_adds_nothing(published_demo: Settings, tmp_path: Path):
@@ -108,11 +110,11 @@ def test_running_the_pipeline_again_adds_nothing(published_demo: Settings, tmp_p
     assert len(manifest) == len({json.loads(line)["sha256"] for line in manifest})
 
 
-def _site_plan(demo_company: Path) -> str:
+def _site_plan(demo_company: Path, site: str) -> str:
     import yaml
 
     sites = yaml.safe_load((demo_company / "config" / "sites.yml").read_text())["sites"]
-    return next(s["tariff_plan"] for s in sites if s["id"] == SITE)
+    return next(s["tariff_plan"] for s in sites if s["id"] == site)
 
 
 def _read_plan(path: Path) -> list[dict[str, str]]:

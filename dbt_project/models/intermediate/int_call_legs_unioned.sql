@@ -1,9 +1,58 @@
 {#-
-  The canonical call-leg schema: every PBX format's legs, with site, UTC times,
-  leg direction, trunk, extension and the external number in E.164.
-  New formats join here with one more CTE and one more union branch.
+  The canonical call-leg schema: every PBX format's legs in one shape, with site,
+  UTC and local times, leg direction, trunk, extension and the external number in E.164.
+  Each format contributes one CTE mapping its staging model onto the same columns:
+  the endpoints on each side (a trunk's name on the PBX, or an extension) decide
+  direction; a format that stamps UTC leaves the local times null and vice versa.
+  A new format is one more CTE and one more union branch.
 -#}
-with sources as (
+with asterisk_cdr_csv as (
+    select
+        source_name, 'asterisk_cdr_csv' as pbx_format, landed_file_sha256, landed_path, record_no,
+        linked_id as call_key_in_source, cdr_sequence as sequence_in_call,
+        started_at_local, answered_at_local, ended_at_local,
+        null::timestamp as started_at_utc, null::timestamp as answered_at_utc, null::timestamp as ended_at_utc,
+        leg_disposition, billable_seconds, account_code, caller_number, called_number,
+        channel_endpoint as from_endpoint, dst_channel_endpoint as to_endpoint,
+        channel_endpoint as from_extension, dst_channel_endpoint as to_extension
+    from {{ ref('stg_asterisk_cdr_csv__legs') }}
+),
+
+cisco_cucm_cdr as (
+    select
+        source_name, 'cisco_cucm_cdr' as pbx_format, landed_file_sha256, landed_path, record_no,
+        call_key_in_source, origination_epoch as sequence_in_call,
+        null::timestamp as started_at_local, null::timestamp as answered_at_local, null::timestamp as ended_at_local,
+        started_at_utc, answered_at_utc, ended_at_utc,
+        leg_disposition, billable_seconds, account_code, caller_number, called_number,
+        orig_device as from_endpoint, dest_device as to_endpoint,
+        caller_number as from_extension, final_called_number as to_extension
+    from {{ ref('stg_cisco_cucm_cdr__legs') }}
+),
+
+avaya_ipoffice_smdr as (
+    select
+        source_name, 'avaya_ipoffice_smdr' as pbx_format, landed_file_sha256, landed_path, record_no,
+        call_key_in_source, record_no as sequence_in_call,
+        started_at_local, answered_at_local, ended_at_local,
+        null::timestamp as started_at_utc, null::timestamp as answered_at_utc, null::timestamp as ended_at_utc,
+        leg_disposition, billable_seconds, account_code, caller_number, called_number,
+        case when direction_flag = 'I' then party2_line end as from_endpoint,
+        case when direction_flag <> 'I' then party2_line end as to_endpoint,
+        case when direction_flag <> 'I' then party1_extension end as from_extension,
+        case when direction_flag = 'I' then party1_extension else party2_extension end as to_extension
+    from {{ ref('stg_avaya_ipoffice_smdr__legs') }}
+),
+
+unioned as (
+    select * from asterisk_cdr_csv
+    union all
+    select * from cisco_cucm_cdr
+    union all
+    select * from avaya_ipoffice_smdr
+),
+
+sources as (
     select * from {{ ref('stg_config__sources') }}
 ),
 
@@ -20,26 +69,16 @@ loaded_files as (
     from {{ source('raw', 'loaded_files') }}
 ),
 
-asterisk_legs as (
+classified as (
     select
-        legs.source_name,
-        'asterisk_cdr_csv' as pbx_format,
-        legs.landed_file_sha256,
-        legs.landed_path,
-        legs.record_no,
-        legs.linked_id as call_key_in_source,
-        legs.cdr_sequence as sequence_in_call,
+        unioned.* exclude (started_at_utc, answered_at_utc, ended_at_utc, started_at_local, answered_at_local, ended_at_local),
         sites.site_id,
         sites.site_timezone,
-        legs.started_at_local,
-        legs.answered_at_local,
-        legs.ended_at_local,
-        legs.leg_disposition,
-        legs.duration_seconds,
-        legs.billable_seconds,
-        legs.account_code,
-        legs.caller_number,
-        legs.called_number,
+        loaded_files.loaded_at,
+        coalesce(unioned.started_at_utc, timezone('UTC', timezone(sites.site_timezone, unioned.started_at_local))) as started_at_utc,
+        coalesce(unioned.answered_at_utc, timezone('UTC', timezone(sites.site_timezone, unioned.answered_at_local))) as answered_at_utc,
+        coalesce(unioned.ended_at_utc, timezone('UTC', timezone(sites.site_timezone, unioned.ended_at_local))) as ended_at_utc,
+        coalesce(unioned.started_at_local, timezone(sites.site_timezone, timezone('UTC', unioned.started_at_utc))) as started_at_local,
         case
             when trunk_in.trunk_id is not null and trunk_out.trunk_id is not null then 'transit'
             when trunk_in.trunk_id is not null then 'inbound'
@@ -47,40 +86,29 @@ asterisk_legs as (
             else 'internal'
         end as leg_direction,
         coalesce(trunk_in.trunk_id, trunk_out.trunk_id) as trunk_id,
+        case when trunk_in.trunk_id is not null then unioned.to_extension else unioned.from_extension end as extension,
         case
-            when trunk_in.trunk_id is not null then legs.dst_channel_endpoint
-            else legs.channel_endpoint
-        end as extension,
-        case
-            when trunk_out.trunk_id is not null then {{ to_e164('legs.called_number', 'sites', strip_access=true) }}
-            when trunk_in.trunk_id is not null then {{ to_e164('legs.caller_number', 'sites') }}
+            when trunk_out.trunk_id is not null then {{ to_e164('unioned.called_number', 'sites', strip_access=true) }}
+            when trunk_in.trunk_id is not null then {{ to_e164('unioned.caller_number', 'sites') }}
         end as external_number_e164
-    from {{ ref('stg_asterisk_cdr_csv__legs') }} as legs
-    inner join sources on legs.source_name = sources.source_name
+    from unioned
+    inner join sources on unioned.source_name = sources.source_name
     inner join sites on sources.site_id = sites.site_id
+    inner join loaded_files
+        on unioned.source_name = loaded_files.source_name
+        and unioned.landed_file_sha256 = loaded_files.landed_file_sha256
     left join trunks as trunk_in
-        on sites.site_id = trunk_in.site_id and legs.channel_endpoint = trunk_in.pbx_name
+        on sites.site_id = trunk_in.site_id and unioned.from_endpoint = trunk_in.pbx_name
     left join trunks as trunk_out
-        on sites.site_id = trunk_out.site_id and legs.dst_channel_endpoint = trunk_out.pbx_name
-),
-
-unioned as (
-    select * from asterisk_legs
+        on sites.site_id = trunk_out.site_id and unioned.to_endpoint = trunk_out.pbx_name
 )
 
 select
-    unioned.source_name || ':' || unioned.landed_file_sha256 || ':' || unioned.record_no as leg_id,
-    unioned.source_name || ':' || unioned.call_key_in_source as call_id,
-    unioned.*,
-    loaded_files.loaded_at,
-    timezone('UTC', timezone(site_timezone, started_at_local)) as started_at_utc,
-    timezone('UTC', timezone(site_timezone, answered_at_local)) as answered_at_utc,
-    timezone('UTC', timezone(site_timezone, ended_at_local)) as ended_at_utc,
+    source_name || ':' || landed_file_sha256 || ':' || record_no as leg_id,
+    source_name || ':' || call_key_in_source as call_id,
+    *,
     row_number() over (
-        partition by unioned.source_name, unioned.call_key_in_source
-        order by unioned.started_at_local, unioned.sequence_in_call, unioned.landed_file_sha256, unioned.record_no
+        partition by source_name, call_key_in_source
+        order by started_at_utc, sequence_in_call, landed_file_sha256, record_no
     ) as leg_order
-from unioned
-inner join loaded_files
-    on unioned.source_name = loaded_files.source_name
-    and unioned.landed_file_sha256 = loaded_files.landed_file_sha256
+from classified

@@ -1,0 +1,46 @@
+{#- One typed row per Cisco UCM CDR (a call leg); times are UTC epoch seconds in the file. -#}
+with source as (
+    select * from {{ source('cisco_cucm_cdr', 'cisco_cucm_cdr') }}
+),
+
+renamed as (
+    select
+        _source as source_name,
+        _file_sha256 as landed_file_sha256,
+        _landed_path as landed_path,
+        _record_no as record_no,
+        globalCallID_callManagerId || '-' || globalCallID_callId as call_key_in_source,
+        try_cast(dateTimeOrigination as bigint) as origination_epoch,
+        try_cast(dateTimeConnect as bigint) as connect_epoch,
+        try_cast(dateTimeDisconnect as bigint) as disconnect_epoch,
+        try_cast(duration as integer) as duration_seconds,
+        try_cast(origCause_value as bigint) as orig_cause,
+        try_cast(destCause_value as bigint) as dest_cause,
+        callingPartyNumber as caller_number,
+        originalCalledPartyNumber as called_number,
+        finalCalledPartyNumber as final_called_number,
+        nullif(lastRedirectDn, '') as last_redirect_dn,
+        origDeviceName as orig_device,
+        destDeviceName as dest_device,
+        nullif(authCodeDescription, '') as account_code,
+        try_cast(joinOnBehalfOf as integer) as join_on_behalf_of,
+        try_cast(destCallTerminationOnBehalfOf as integer) as dest_termination_on_behalf_of,
+        nullif(huntPilotDN, '') as hunt_pilot_dn,
+        pkid
+    from source
+)
+
+select
+    *,
+    {# epoch seconds -> naive UTC timestamps; 0 means "never" #}
+    make_timestamp(origination_epoch * 1000000) as started_at_utc,
+    case when connect_epoch > 0 then make_timestamp(connect_epoch * 1000000) end as answered_at_utc,
+    make_timestamp(disconnect_epoch * 1000000) as ended_at_utc,
+    case when connect_epoch > 0 then duration_seconds else 0 end as billable_seconds,
+    case
+        when connect_epoch > 0 then 'answered'
+        when orig_cause = 17 or dest_cause = 17 then 'busy'
+        when coalesce(orig_cause, 0) in (0, 16, 19) and coalesce(dest_cause, 0) in (0, 16, 19) then 'no_answer'
+        else 'failed'
+    end as leg_disposition
+from renamed
