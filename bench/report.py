@@ -1,0 +1,159 @@
+"""The benchmark's figures: ratios to the floor, goals, machine facts, a printed table and the JSON file."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import os
+import platform
+from datetime import datetime
+from pathlib import Path
+
+PACKAGES = ("dagster", "dagster-dbt", "dbt-core", "dbt-duckdb", "duckdb", "pyarrow")
+GOAL_SCALE = 10_000_000  # the issue's goals are stated for 10 M calls
+
+
+def machine() -> dict:
+    meminfo = dict(line.split(":", 1) for line in Path("/proc/meminfo").read_text().splitlines())
+    cpu = [line for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")]
+    return {
+        "cores": os.cpu_count(),
+        "cpu": cpu[0].split(":", 1)[1].strip() if cpu else platform.processor(),
+        "memory_gib": round(int(meminfo["MemTotal"].split()[0]) / 2**20, 1),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "packages": {name: importlib.metadata.version(name) for name in PACKAGES},
+    }
+
+
+def add_ratios(results: dict) -> None:
+    """Every step's work time as a multiple of the bare scan."""
+    floor = results["floor"]["work_seconds"]
+    for step in results["steps"]:
+        step["floor_ratio"] = step["work_seconds"] / floor if floor > 0 else None
+
+
+def _step(results: dict, group: str) -> dict:
+    return next(s for s in results["steps"] if s["group"] == group)
+
+
+def goals(results: dict, calls: int) -> list[dict]:
+    """The issue's goals against this run (binding at 10 M calls, indicative below)."""
+    whole, extra = _step(results, "end-to-end"), _step(results, "incremental")
+    rows = [
+        ("raw to published, wall seconds", whole["wall_seconds"], 90),
+        ("raw to published, peak RSS GB", whole["peak_rss_mib"] * 2**20 / 1e9, 6),
+        ("raw to published, times the bare scan", whole["floor_ratio"], 30),
+        ("one more day incrementally, wall seconds", extra["wall_seconds"], 10),
+        *((f"dashboard p95 seconds: {q['chart']}", q["p95_seconds"], 1) for q in results["dashboard"]),
+    ]
+    binding = calls >= GOAL_SCALE
+    return [
+        {"goal": name, "measured": value, "limit": limit, "met": value <= limit, "binding": binding}
+        for name, value, limit in rows
+    ]
+
+
+def _is_number(cell: str) -> bool:
+    return cell.replace(",", "").replace(".", "").replace("-", "").isdigit()
+
+
+def _align(row: list[str], widths: list[int]) -> list[str]:
+    """Numbers right-aligned, text left-aligned."""
+    return [c.rjust(w) if _is_number(c) else c.ljust(w) for c, w in zip(row, widths, strict=True)]
+
+
+def _table(headers: list[str], rows: list[list[object]]) -> str:
+    cells = [headers, *[[str(c) for c in row] for row in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = ["  ".join(_align(row, widths)) for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _number(value: float | None, digits: int = 1) -> str:
+    return "-" if value is None else f"{value:,.{digits}f}"
+
+
+def render(results: dict) -> str:
+    """The figures as plain-text tables."""
+    floor = results["floor"]
+    parts = [
+        f"Ringledger bench: {results['calls']:,} calls requested, {results['machine']['cores']} cores, "
+        f"load average {results['load_average']['before']} -> {results['load_average']['after']}",
+        f"floor: {floor['detail'].get('records', 0):,} records in {floor['detail'].get('files', 0):,} files "
+        f"({floor['detail'].get('bytes', 0) / 1e6:,.0f} MB) counted in {floor['work_seconds']:.2f} s",
+        "",
+        _table(
+            ["step", "group", "ok", "work s", "wall s", "peak MiB", "x floor"],
+            [
+                [
+                    s["name"],
+                    s["group"],
+                    "yes" if s["ok"] else "FAILED",
+                    _number(s["work_seconds"], 2),
+                    _number(s["wall_seconds"], 2),
+                    _number(s["peak_rss_mib"], 0),
+                    _number(s["floor_ratio"]),
+                ]
+                for s in results["steps"]
+                if s["group"] != "dashboard"
+            ],
+        ),  # fmt: skip
+        "",
+        _table(
+            ["dbt step", "folder", "node", "kind", "seconds"],
+            [
+                [s["name"], n["group"], n["name"], n["kind"], _number(n["seconds"], 2)]
+                for s in results["steps"]
+                for n in s["detail"].get("nodes", [])
+                if n["kind"] != "test"
+            ],
+        ),  # fmt: skip
+        "",
+        _table(
+            ["view read whole", "layer", "rows", "seconds"],
+            [
+                [v["name"], v["layer"], f"{v['rows']:,}", _number(v["seconds"], 2)]
+                for s in results["steps"]
+                if s["group"] == "profile"
+                for v in s["detail"].get("rows", [])
+            ],
+        ),  # fmt: skip
+        "",
+        _table(
+            ["dashboard chart", "rows", "p50 ms", "p95 ms", "max ms"],
+            [
+                [
+                    q["chart"],
+                    q["rows"],
+                    _number(q["p50_seconds"] * 1000),
+                    _number(q["p95_seconds"] * 1000),
+                    _number(q["max_seconds"] * 1000),
+                ]
+                for q in results["dashboard"]
+            ],
+        ),  # fmt: skip
+        "",
+        _table(
+            ["goal", "measured", "limit", "met"],
+            [
+                [
+                    g["goal"],
+                    _number(g["measured"], 2),
+                    g["limit"],
+                    ("yes" if g["met"] else "NO") + ("" if g["binding"] else " (indicative)"),
+                ]
+                for g in results["goals"]
+            ],
+        ),  # fmt: skip
+    ]
+    return "\n".join(parts)
+
+
+def write(results: dict, out_dir: Path) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.fromisoformat(results["started_at"]).strftime("%Y%m%dT%H%M%S")
+    path = out_dir / f"{stamp}-{results['calls']}.json"
+    path.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+    return path
