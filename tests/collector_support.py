@@ -51,12 +51,23 @@ def landed_bytes(landing_dir: Path, source: str) -> bytes:
 
 
 def spooled_bytes(spool_root: Path, landing_dir: Path, source: str) -> bytes:
-    """What the source holds so far: landed chunks, chunks waiting to land, then the active file."""
+    """What the source holds so far: landed chunks, chunks waiting to land, then the active file.
+
+    Read while a collector runs, a file may be renamed between listing and reading: it is then
+    skipped, and the caller simply looks again.
+    """
     folder = spool_root / source
     pending = sorted((folder / "chunks").glob("*.stream")) if (folder / "chunks").exists() else []
-    active = folder / "active.stream"
-    tail = active.read_bytes() if active.exists() else b""
-    return landed_bytes(landing_dir, source) + b"".join(p.read_bytes() for p in pending) + tail
+    return landed_bytes(landing_dir, source) + b"".join(
+        map(_bytes_if_present, [*pending, folder / "active.stream"])
+    )
+
+
+def _bytes_if_present(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return b""
 
 
 def avaya_record(number: int) -> bytes:

@@ -30,7 +30,7 @@ from tests.collector_support import (
 from tests.conftest import RINGLEDGER, settings_under
 
 PBX_BUFFER_RECORDS = 3000
-RECORDS = [avaya_record(n) for n in range(20_000)]
+RECORDS = [avaya_record(n) for n in range(12_000)]
 KILLS = 6
 
 
