@@ -1,0 +1,82 @@
+"""The benchmark harness itself, on a few thousand calls, so that ``make bench`` cannot rot.
+
+Checks the shape of the figures only; timings are never asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from ringledger.settings import REPO_ROOT, SUPERSET_ASSETS_DIR
+
+pytestmark = pytest.mark.slow
+
+STAGES = {"landing", "raw load", "dbt staging", "dbt intermediate", "dbt marts", "dbt tests", "publish"}
+
+
+@pytest.fixture(scope="module")
+def smoke_results(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    root = tmp_path_factory.mktemp("bench")
+    command = [sys.executable, "-m", "bench", "--smoke", "--repeats", "3", "--cache-dir", str(root / "cache"),
+               "--work-dir", str(root / "work"), "--out", str(root / "results")]  # fmt: skip
+    done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=1800)
+    assert done.returncode == 0, f"{done.stdout[-6000:]}\n{done.stderr[-4000:]}"
+    (path,) = (root / "results").glob("*-3000.json")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _steps(results: dict, group: str) -> dict[str, dict]:
+    return {s["name"]: s for s in results["steps"] if s["group"] == group}
+
+
+def test_every_stage_is_timed_with_memory_and_a_ratio_to_the_floor(smoke_results: dict) -> None:
+    stages = _steps(smoke_results, "stage")
+    assert STAGES <= set(stages), f"missing stages: {STAGES - set(stages)}"
+    for step in smoke_results["steps"]:
+        assert step["ok"], f"{step['name']} failed: {step['error']}"
+        assert step["work_seconds"] > 0 and step["wall_seconds"] > 0, step["name"]
+        assert step["peak_rss_mib"] > 0 and step["floor_ratio"] > 0, step["name"]
+
+
+def test_the_floor_counts_the_raw_files(smoke_results: dict) -> None:
+    floor = smoke_results["floor"]
+    assert floor["ok"] and floor["work_seconds"] > 0
+    assert floor["detail"]["records"] > 0 and floor["detail"]["files"] > 0
+
+
+def test_every_dbt_model_is_timed_in_its_layer(smoke_results: dict) -> None:
+    models = [n for s in smoke_results["steps"] for n in s["detail"].get("nodes", []) if n["kind"] == "model"]
+    built = {m["name"] for m in models}
+    on_disk = {p.stem for p in (REPO_ROOT / "dbt_project" / "models").rglob("*.sql")}
+    assert on_disk <= built, f"models not timed: {on_disk - built}"
+    assert {m["group"].split("/")[0] for m in models} >= {"staging", "intermediate", "marts"}
+
+
+def test_whole_run_and_one_more_day(smoke_results: dict) -> None:
+    (whole,) = _steps(smoke_results, "end-to-end").values()
+    (extra,) = _steps(smoke_results, "incremental").values()
+    assert whole["detail"]["calls_published"] > 0
+    assert extra["detail"]["calls_added"] > 0
+
+
+def test_a_latency_row_per_dashboard_chart(smoke_results: dict) -> None:
+    charts = {
+        yaml.safe_load(p.read_text())["slice_name"] for p in (SUPERSET_ASSETS_DIR / "charts").glob("*.yaml")
+    }
+    rows = {q["chart"]: q for q in smoke_results["dashboard"]}
+    assert set(rows) == charts
+    for row in rows.values():
+        assert row["runs"] == 3 and 0 < row["p50_seconds"] <= row["p95_seconds"] <= row["max_seconds"]
+        assert row["rows"] > 0, row["chart"]
+
+
+def test_machine_and_goals_are_recorded(smoke_results: dict) -> None:
+    assert smoke_results["machine"]["cores"] > 0 and smoke_results["machine"]["memory_gib"] > 0
+    assert smoke_results["machine"]["packages"]["duckdb"]
+    assert len(smoke_results["load_average"]["before"]) == 3
+    assert smoke_results["goals"] and not any(g["binding"] for g in smoke_results["goals"])
