@@ -14,7 +14,8 @@ with asterisk_cdr_csv as (
         null::timestamp as started_at_utc, null::timestamp as answered_at_utc, null::timestamp as ended_at_utc,
         leg_disposition, billable_seconds, account_code, caller_number, called_number,
         channel_endpoint as from_endpoint, dst_channel_endpoint as to_endpoint,
-        channel_endpoint as from_extension, dst_channel_endpoint as to_extension
+        channel_endpoint as from_extension, dst_channel_endpoint as to_extension,
+        case when last_application = 'Queue' then split_part(last_application_data, ',', 1) end as queue_name
     from {{ ref('stg_asterisk_cdr_csv__legs') }}
 ),
 
@@ -26,7 +27,8 @@ cisco_cucm_cdr as (
         started_at_utc, answered_at_utc, ended_at_utc,
         leg_disposition, billable_seconds, account_code, caller_number, called_number,
         orig_device as from_endpoint, dest_device as to_endpoint,
-        caller_number as from_extension, final_called_number as to_extension
+        caller_number as from_extension, final_called_number as to_extension,
+        hunt_pilot_dn as queue_name
     from {{ ref('stg_cisco_cucm_cdr__legs') }}
 ),
 
@@ -40,7 +42,8 @@ avaya_ipoffice_smdr as (
         case when direction_flag = 'I' then party2_line end as from_endpoint,
         case when direction_flag <> 'I' then party2_line end as to_endpoint,
         case when direction_flag <> 'I' then party1_extension end as from_extension,
-        case when direction_flag = 'I' then party1_extension else party2_extension end as to_extension
+        case when direction_flag = 'I' then party1_extension else party2_extension end as to_extension,
+        null::varchar as queue_name
     from {{ ref('stg_avaya_ipoffice_smdr__legs') }}
 ),
 
@@ -62,6 +65,10 @@ sites as (
 
 trunks as (
     select * from {{ ref('stg_config__trunks') }}
+),
+
+dids as (
+    select * from {{ ref('stg_config__dids') }}
 ),
 
 loaded_files as (
@@ -90,7 +97,10 @@ classified as (
         case
             when trunk_out.trunk_id is not null then {{ to_e164('unioned.called_number', 'sites', strip_access=true) }}
             when trunk_in.trunk_id is not null then {{ to_e164('unioned.caller_number', 'sites') }}
-        end as external_number_e164
+        end as external_number_e164,
+        {# the company number dialled: as written (E.164 digits) or in the site's national form #}
+        case when trunk_in.trunk_id is not null then coalesce(did_as_written.did_e164, did_national.did_e164) end
+            as company_number_e164
     from unioned
     inner join sources on unioned.source_name = sources.source_name
     inner join sites on sources.site_id = sites.site_id
@@ -101,6 +111,11 @@ classified as (
         on sites.site_id = trunk_in.site_id and unioned.from_endpoint = trunk_in.pbx_name
     left join trunks as trunk_out
         on sites.site_id = trunk_out.site_id and unioned.to_endpoint = trunk_out.pbx_name
+    left join dids as did_as_written
+        on sites.site_id = did_as_written.site_id and unioned.called_number = did_as_written.did_e164
+    left join dids as did_national
+        on sites.site_id = did_national.site_id
+        and {{ to_e164('unioned.called_number', 'sites') }} = did_national.did_e164
 )
 
 select

@@ -3,7 +3,8 @@
   leg was busy, else no answer, else failed. Talk time is the sum of billable
   seconds over legs (parallel-ringing legs that lost bill nothing; a transfer's
   legs follow one another). Direction, caller and called number come from the
-  first leg; the extension is the first one that answered.
+  first leg; the extension is the first one that answered, the final extension
+  the last one that answered (who finally took the call after transfers).
 -#}
 with legs as (
     select * from {{ ref('int_call_legs_unioned') }}
@@ -33,6 +34,13 @@ select
         arg_min(extension, leg_order) filter (where leg_disposition = 'answered'),
         max(extension) filter (where leg_order = 1)
     ) as extension,
+    max(extension) filter (where leg_order = 1) as first_called_extension,
+    arg_max(extension, leg_order) filter (where leg_disposition = 'answered') as final_extension,
+    string_agg(extension, ' > ' order by leg_order) filter (where leg_disposition = 'answered')
+        as transfer_chain,
+    count(*) filter (where leg_disposition = 'answered') as answered_leg_count,
+    max(company_number_e164) filter (where leg_order = 1) as company_number_e164,
+    arg_min(queue_name, leg_order) filter (where queue_name is not null) as queue_name,
     arg_min(trunk_id, leg_order) filter (where trunk_id is not null) as trunk_id,
     max(account_code) filter (where leg_order = 1) as account_code,
     count(*) as leg_count,

@@ -1,36 +1,14 @@
 {#-
   One row per call, as people understand calls, with its cost under the plan in force.
-  Incremental by (source, local call date): the days in int_rebuild_scope are deleted
-  and rebuilt whole, so a reprocessed range is replaced exactly and the rest is untouched.
+  Incremental by (source, local call date): see macros/rebuild_scope.sql.
 -#}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-        pre_hook="""
-            {% if is_incremental() %}
-            delete from {{ this }} as facts
-            using {{ ref('int_rebuild_scope') }} as scope
-            where facts.source_name = scope.source_name
-              and facts.call_date_local = scope.call_date_local
-            {% endif %}
-        """,
-    )
-}}
+-- depends_on: {{ ref('int_rebuild_scope') }}
+{{ incremental_by_rebuild_scope() }}
 
-with scope as (
-    select * from {{ ref('int_rebuild_scope') }}
-),
-
-calls as (
+with calls as (
     select merged.*
     from {{ ref('int_calls_merged') }} as merged
-    {% if is_incremental() %}
-    inner join scope
-        on merged.source_name = scope.source_name
-        and cast(merged.started_at_local as date) = scope.call_date_local
-    {% endif %}
+    {{ rebuild_scope_join('merged.source_name', 'cast(merged.started_at_local as date)') }}
 ),
 
 rated as (
@@ -59,6 +37,12 @@ select
     case when calls.direction = 'outbound' then calls.external_number_e164 end as called_number_e164,
     case when calls.direction = 'inbound' then calls.external_number_e164 end as caller_number_e164,
     calls.extension,
+    calls.first_called_extension,
+    calls.final_extension,
+    calls.transfer_chain,
+    cast(greatest(calls.answered_leg_count - 1, 0) as integer) as transfer_count,
+    calls.company_number_e164,
+    calls.queue_name,
     calls.trunk_id,
     trunks.carrier,
     calls.account_code,
