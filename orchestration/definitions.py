@@ -10,7 +10,7 @@ import os
 
 import dagster as dg
 
-from orchestration.defs import ingest, publish, reprocess, sensors, transform
+from orchestration.defs import directory, geography, ingest, publish, reprocess, sensors, transform
 from orchestration.resources import LocationsResource, WarehouseResource
 from ringledger.settings import Settings
 
@@ -26,6 +26,8 @@ full_pipeline = dg.define_asset_job(
 
 defs = dg.Definitions.merge(
     ingest.defs,
+    directory.defs,
+    geography.defs,
     transform.defs,
     publish.defs,
     reprocess.defs,

@@ -1,0 +1,7 @@
+{#- A compound primary key: no two rows share the same values of `columns`. -#}
+{% test unique_combination(model, columns) %}
+select {{ columns | join(', ') }}, count(*) as rows_with_key
+from {{ model }}
+group by {{ columns | join(', ') }}
+having count(*) > 1
+{% endtest %}

@@ -1,0 +1,44 @@
+"""Directory: HR / Active Directory exports validated, consolidated and loaded into ``raw``."""
+
+from collections import Counter
+
+import dagster as dg
+
+from ingestion.config import load_sites
+from ingestion.directory import read_directory
+from ingestion.directory_load import load_directory
+from orchestration.resources import LocationsResource, WarehouseResource
+
+DIRECTORY_TABLES = {
+    "departments": "Departments (a hierarchy through parent_department_id), one row per department.",
+    "hr_assignments": "HR rows: person, department, site, extension, valid_from..valid_to (exclusive).",
+    "directory_warnings": "Directory conflicts found on import, with file, line, field and value.",
+}
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(dg.AssetKey(["raw", table]), group_name="ingest", description=text)
+        for table, text in DIRECTORY_TABLES.items()
+    ],
+    name="raw_directory",
+)
+def raw_directory(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, locations: LocationsResource
+):
+    """Read config/directory.yml (else directory/*.csv), consolidate by key, check, and load."""
+    site_ids = {site.id for site in load_sites(locations.input_path)}
+    directory = read_directory(locations.input_path, site_ids)
+    for warning in directory.warnings:
+        context.log.warning(f"directory: {warning}")
+    with warehouse.connect() as con:
+        counts = load_directory(con, directory)
+    by_kind = Counter(w.kind for w in directory.warnings)
+    for table in DIRECTORY_TABLES:
+        metadata: dict[str, int] = {"rows": counts[table]}
+        if table == "directory_warnings":
+            metadata.update({f"warnings_{kind}": n for kind, n in sorted(by_kind.items())})
+        yield dg.MaterializeResult(asset_key=dg.AssetKey(["raw", table]), metadata=metadata)
+
+
+defs = dg.Definitions(assets=[raw_directory])
