@@ -22,6 +22,7 @@ help:
 # --- environments -----------------------------------------------------------
 $(VENV)/.installed: requirements/pipeline.lock pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip --version >/dev/null 2>&1 || $(VENV)/bin/python -m ensurepip >/dev/null
 	$(VENV)/bin/python -m pip install -q --disable-pip-version-check uv
 	$(VENV)/bin/uv pip install -q --python $(VENV)/bin/python -r requirements/pipeline.lock
 	$(VENV)/bin/uv pip install -q --python $(VENV)/bin/python --no-deps -e .
