@@ -2,8 +2,9 @@
 
 Sources are read in precedence order (``ingestion.directory_sources``). For
 each key (``employee_id``, ``department_id``) the rows of the strongest source
-that knows it are kept; weaker sources only fill fields the kept row leaves
-blank, and a disagreement is a warning. Malformed input (a missing column, a
+that knows it are kept; a weaker source's row that overlaps one of them only
+fills fields the kept row leaves blank (a disagreement is a warning), one
+covering a period the stronger source does not know is kept as well. Malformed input (a missing column, a
 bad date, a period that ends before it starts) is a ``ConfigError`` naming the
 file, line and field; inconsistencies are warnings (``directory_checks``).
 """
@@ -122,10 +123,13 @@ def consolidate(by_source: list[list[R]], warnings: list[DirectoryWarning]) -> l
         for record in records:
             grouped.setdefault(record.key, []).append(record)
         for key, rows in grouped.items():
-            if key in chosen:
-                chosen[key] = [_fill_blanks(kept, rows, warnings) for kept in chosen[key]]
-            else:
+            if key not in chosen:
                 chosen[key] = rows
+                continue
+            kept = [_fill_blanks(row, rows, warnings) for row in chosen[key]]
+            # periods only the weaker source knows (e.g. history before an AD export's current row)
+            kept += [row for row in rows if not any(row.overlaps(mine) for mine in chosen[key])]
+            chosen[key] = kept
     return [row for rows in chosen.values() for row in rows]
 
 

@@ -50,6 +50,9 @@ class Department:
         """Departments carry no effective dates: a row describes the unit for all time."""
         return True
 
+    def overlaps(self, other: Department) -> bool:
+        return True
+
 
 @dataclass(frozen=True)
 class Assignment:
