@@ -14,6 +14,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from ingestion.errors import ConfigError
+from ingestion.site_rules import (
+    BusinessCalendar,
+    business_calendar,
+    default_emergency_numbers,
+    default_service_numbers,
+    digit_strings,
+)
 from ingestion.transport_config import FOLDER, Transport, parse_transport
 
 
@@ -25,6 +32,10 @@ class DialPlan:
     country_code: str
     local_area_code: str = ""
     internal_ranges: tuple[str, ...] = ()
+    # Further area codes dialled as local calls (e.g. overlays), beside local_area_code.
+    local_areas: tuple[str, ...] = ()
+    emergency_numbers: tuple[str, ...] = ()
+    service_numbers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -46,6 +57,7 @@ class Site:
     dial_plan: DialPlan
     trunks: tuple[Trunk, ...] = ()
     dids: tuple[str, ...] = ()
+    business_calendar: BusinessCalendar = BusinessCalendar()
 
 
 @dataclass(frozen=True)
@@ -89,7 +101,7 @@ def _require(path: Path, where: str, entry: dict[str, Any], name: str, kind: typ
     return value
 
 
-def _dial_plan(path: Path, where: str, raw: Any) -> DialPlan:
+def _dial_plan(path: Path, where: str, raw: Any, country: str = "") -> DialPlan:
     if not isinstance(raw, dict):
         raise ConfigError(path, where, "field 'dial_plan' should be a mapping")
     where = f"{where}, dial_plan"
@@ -104,6 +116,11 @@ def _dial_plan(path: Path, where: str, raw: Any) -> DialPlan:
         country_code=str(raw["country_code"]),
         local_area_code=str(raw.get("local_area_code", "")),
         internal_ranges=tuple(str(r) for r in raw.get("internal_ranges", [])),
+        local_areas=digit_strings(path, where, raw, "local_areas", ()),
+        emergency_numbers=digit_strings(
+            path, where, raw, "emergency_numbers", default_emergency_numbers(country)
+        ),
+        service_numbers=digit_strings(path, where, raw, "service_numbers", default_service_numbers(country)),
     )
 
 
@@ -143,9 +160,10 @@ def load_sites(input_dir: Path) -> list[Site]:
                 country=_require(path, where, raw, "country"),
                 pbx=_require(path, where, raw, "pbx"),
                 tariff_plan=_require(path, where, raw, "tariff_plan"),
-                dial_plan=_dial_plan(path, where, raw.get("dial_plan")),
+                dial_plan=_dial_plan(path, where, raw.get("dial_plan"), str(raw.get("country", ""))),
                 trunks=trunks,
                 dids=tuple(str(d) for d in raw.get("dids", [])),
+                business_calendar=business_calendar(path, where, raw.get("business_hours")),
             )
         )
     _check_unique(path, "sites", [s.id for s in sites])

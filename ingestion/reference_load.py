@@ -112,3 +112,59 @@ def load_tariffs(con: duckdb.DuckDBPyConnection, rates: list[TariffRate]) -> int
     }
     assert list(kinds) == [f.name for f in fields(TariffRate)]
     return _replace(con, "tariff_rates", kinds, [astuple(r) for r in rates])
+
+
+def load_site_rules(con: duckdb.DuckDBPyConnection, sites: list[Site]) -> dict[str, int]:
+    """Dial-plan number ranges (internal, local areas, emergency, service) and business calendars."""
+    ranges = [
+        (s.id, kind, value)
+        for s in sites
+        for kind, values in (
+            ("internal", s.dial_plan.internal_ranges),
+            ("local_area", (s.dial_plan.local_area_code, *s.dial_plan.local_areas)),
+            ("emergency", s.dial_plan.emergency_numbers),
+            ("service", s.dial_plan.service_numbers),
+        )
+        for value in dict.fromkeys(values)
+        if value
+    ]
+    calendars = [
+        (
+            s.id,
+            s.country,
+            s.business_calendar.holiday_subdivision,
+            s.business_calendar.opens,
+            s.business_calendar.closes,
+            s.business_calendar.lunch_start,
+            s.business_calendar.lunch_end,
+        )
+        for s in sites
+    ]
+    return {
+        "site_number_ranges": _replace(
+            con,
+            "site_number_ranges",
+            {"site_id": "VARCHAR", "range_kind": "VARCHAR", "range_value": "VARCHAR"},
+            ranges,
+        ),
+        "site_calendars": _replace(
+            con,
+            "site_calendars",
+            {
+                "site_id": "VARCHAR",
+                "holiday_country": "VARCHAR",
+                "holiday_subdivision": "VARCHAR",
+                "business_opens": "TIME",
+                "business_closes": "TIME",
+                "lunch_start": "TIME",
+                "lunch_end": "TIME",
+            },
+            calendars,
+        ),
+    }
+
+
+def load_public_holidays(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> int:
+    """(site_id, holiday_date, holiday_name) rows, replacing the table."""
+    columns = {"site_id": "VARCHAR", "holiday_date": "DATE", "holiday_name": "VARCHAR"}
+    return _replace(con, "public_holidays", columns, rows)

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from ringledger.demo.company import Company, Site
+from ringledger.demo.numbers import LOCAL_PREFIXES
 from ringledger.demo.pbx import PBX_TYPES
 
 
@@ -34,6 +35,24 @@ def site_dids(site: Site, extensions: list[int]) -> list[str]:
     return list(dict.fromkeys(numbers))
 
 
+# Office hours and the region whose public holidays the office keeps (emergency and
+# service numbers are left to the per-country defaults).
+BUSINESS_HOURS = {
+    "berlin": {"opens": "08:00", "closes": "18:00", "lunch_start": "12:00", "lunch_end": "13:00",
+               "holiday_subdivision": "BE"},
+    "chicago": {"opens": "08:00", "closes": "17:00", "lunch_start": "12:00", "lunch_end": "13:00"},
+    "london": {"opens": "09:00", "closes": "17:30", "lunch_start": "12:30", "lunch_end": "13:30",
+               "holiday_subdivision": "ENG"},
+}  # fmt: skip
+
+
+def local_areas(site: Site) -> list[str]:
+    """Area codes dialled as local calls beyond the site's own (e.g. Chicago's overlays)."""
+    code, own = site.dial_plan.country_code, site.dial_plan.local_area_code
+    areas = [prefix.removeprefix(code) for prefix in LOCAL_PREFIXES[site.id]]
+    return [area for area in areas if not area.startswith(own)]
+
+
 def write_sites(company: Company, extensions: dict[str, list[int]], out_dir: Path) -> Path:
     lines = ["# Sites of the demo company (written by 'ringledger demo-data').", "sites:"]
     for site in company.sites:
@@ -45,6 +64,7 @@ def write_sites(company: Company, extensions: dict[str, list[int]], out_dir: Pat
             "country_code": plan.country_code,
             "local_area_code": plan.local_area_code,
             "internal_ranges": list(plan.internal_ranges),
+            "local_areas": local_areas(site),
         }
         lines += [
             f"  - id: {site.id}",
@@ -55,6 +75,7 @@ def write_sites(company: Company, extensions: dict[str, list[int]], out_dir: Pat
             f"    tariff_plan: {site.tariff_plan}",
             f"    dial_plan: {_flow(dial_plan)}",
             "    dids: [" + ", ".join(_q(d) for d in site_dids(site, extensions[site.id])) + "]",
+            f"    business_hours: {_flow(BUSINESS_HOURS[site.id])}",
             "    trunks:",
         ]
         for trunk in site.trunks:
