@@ -260,3 +260,30 @@ def test_load_replaces_the_raw_tables(tmp_path: Path):
         ("no_extension", 3, "extension"),
         ("unknown_department", 3, "department_id"),
     ]
+
+
+def test_the_dagster_asset_loads_the_demo_directory(tmp_path: Path, demo_company: Path):
+    import dagster as dg
+
+    from orchestration.defs.directory import raw_directory
+    from orchestration.resources import LocationsResource, WarehouseResource
+
+    warehouse = tmp_path / "w.duckdb"
+    result = dg.materialize(
+        [raw_directory],
+        resources={
+            "warehouse": WarehouseResource(path=str(warehouse)),
+            "locations": LocationsResource(
+                input_dir=str(demo_company),
+                landing_dir=str(tmp_path / "l"),
+                published_dir=str(tmp_path / "p"),
+            ),
+        },
+    )
+    assert result.success
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        people = con.execute("SELECT count(DISTINCT employee_id) FROM raw.hr_assignments").fetchone()[0]
+        departments = con.execute("SELECT count(*) FROM raw.departments").fetchone()[0]
+    csv_text = (demo_company / "directory" / "hr_assignments.csv").read_text(encoding="utf-8")
+    assert people == len({line.split(",")[0] for line in csv_text.splitlines()[1:]})
+    assert departments == len((demo_company / "directory" / "departments.csv").read_text().splitlines()) - 1
