@@ -70,6 +70,8 @@ class Source:
     encoding: str = "utf-8"
     base_dir: Path = field(default=Path("."), compare=False)
     transport: Transport = FOLDER
+    # Column order of formats a source configures (cdr_custom.conf mapping, 3CX, FreeSWITCH templates).
+    columns: tuple[str, ...] = ()
 
     @property
     def folder(self) -> Path:
@@ -192,6 +194,7 @@ def load_sources(input_dir: Path, known_formats: set[str] | None = None) -> list
             encoding=str(raw.get("encoding", "utf-8")),
             base_dir=input_dir,
             transport=transport,
+            columns=_column_order(path, where, raw.get("columns")),
         )
         if source.site not in site_ids:
             raise ConfigError(path, where, f"site {source.site!r} is not in sites.yml ({sorted(site_ids)})")
@@ -202,6 +205,15 @@ def load_sources(input_dir: Path, known_formats: set[str] | None = None) -> list
         sources.append(source)
     _check_unique(path, "sources", [s.name for s in sources])
     return sources
+
+
+def _column_order(path: Path, where: str, raw: Any) -> tuple[str, ...]:
+    """A source's configured column order: a list of column names, or nothing."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(c, str) and c for c in raw):
+        raise ConfigError(path, where, f"field 'columns' should be a list of column names, got {raw!r}")
+    return tuple(raw)
 
 
 def _check_unique(path: Path, what: str, names: list[str]) -> None:

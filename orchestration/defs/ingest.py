@@ -59,9 +59,11 @@ def raw_records(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, locations: LocationsResource
 ):
     """Load every landed file not loaded yet into its format's raw table, in one transaction per file."""
-    encodings = {s.name: s.encoding for s in load_sources(locations.input_path)}
+    sources = load_sources(locations.input_path)
+    encodings = {s.name: s.encoding for s in sources}
+    column_orders = {s.name: s.columns for s in sources if s.columns}
     with warehouse.connect() as con:
-        loads = load_pending(con, locations.landing_path, set(FORMATS), encodings)
+        loads = load_pending(con, locations.landing_path, set(FORMATS), encodings, column_orders)
         totals = {
             fmt.name: con.execute(f"SELECT count(*) FROM {fmt.raw_table}").fetchone()[0]
             for fmt in FORMATS.values()

@@ -47,12 +47,171 @@ avaya_ipoffice_smdr as (
     from {{ ref('stg_avaya_ipoffice_smdr__legs') }}
 ),
 
+asterisk_cdr_custom as (
+    select
+        source_name, 'asterisk_cdr_custom' as pbx_format, landed_file_sha256, landed_path, record_no,
+        linked_id as call_key_in_source, cdr_sequence as sequence_in_call,
+        started_at_local, answered_at_local, ended_at_local,
+        null::timestamp as started_at_utc, null::timestamp as answered_at_utc, null::timestamp as ended_at_utc,
+        leg_disposition, billable_seconds, account_code, caller_number, called_number,
+        channel_endpoint as from_endpoint, dst_channel_endpoint as to_endpoint,
+        channel_endpoint as from_extension, dst_channel_endpoint as to_extension,
+        case when last_application = 'Queue' then split_part(last_application_data, ',', 1) end as queue_name
+    from {{ ref('stg_asterisk_cdr_custom__legs') }}
+),
+
+asterisk_cdr_db as (
+    select
+        source_name, 'asterisk_cdr_db' as pbx_format, landed_file_sha256, landed_path, record_no,
+        linked_id as call_key_in_source, cdr_sequence as sequence_in_call,
+        started_at_local, answered_at_local, ended_at_local,
+        null::timestamp as started_at_utc, null::timestamp as answered_at_utc, null::timestamp as ended_at_utc,
+        leg_disposition, billable_seconds, account_code, caller_number, called_number,
+        channel_endpoint as from_endpoint, dst_channel_endpoint as to_endpoint,
+        channel_endpoint as from_extension, dst_channel_endpoint as to_extension,
+        case when last_application = 'Queue' then split_part(last_application_data, ',', 1) end as queue_name
+    from {{ ref('stg_asterisk_cdr_db__legs') }}
+    where is_call_record
+),
+
+threecx_cdr as (
+    select
+        source_name, 'threecx_cdr' as pbx_format, landed_file_sha256, landed_path, record_no,
+        call_key_in_source, record_no as sequence_in_call,
+        started_at_local, answered_at_local, ended_at_local,
+        null::timestamp as started_at_utc, null::timestamp as answered_at_utc, null::timestamp as ended_at_utc,
+        leg_disposition, billable_seconds, account_code, caller_number, called_number,
+        from_party_dn as from_endpoint, to_party_dn as to_endpoint,
+        from_party_extension as from_extension, to_party_extension as to_extension,
+        null::varchar as queue_name
+    from {{ ref('stg_threecx_cdr__legs') }}
+),
+
+freeswitch_cdr_csv as (
+    select
+        source_name, 'freeswitch_cdr_csv' as pbx_format, landed_file_sha256, landed_path, record_no,
+        call_key_in_source, record_no as sequence_in_call,
+        started_at_local, answered_at_local, ended_at_local,
+        null::timestamp as started_at_utc, null::timestamp as answered_at_utc, null::timestamp as ended_at_utc,
+        leg_disposition, billable_seconds, account_code, caller_number, called_number,
+        dialplan_context as from_endpoint, null::varchar as to_endpoint,
+        caller_number as from_extension, called_number as to_extension,
+        null::varchar as queue_name
+    from {{ ref('stg_freeswitch_cdr_csv__legs') }}
+),
+
+grandstream_ucm_api as (
+    select
+        source_name, 'grandstream_ucm_api' as pbx_format, landed_file_sha256, landed_path, record_no,
+        call_key_in_source, acct_id as sequence_in_call,
+        started_at_local, answered_at_local, ended_at_local,
+        null::timestamp as started_at_utc, null::timestamp as answered_at_utc, null::timestamp as ended_at_utc,
+        leg_disposition, billable_seconds, account_code, caller_number, called_number,
+        src_trunk_name as from_endpoint, dst_trunk_name as to_endpoint,
+        channel_extension as from_extension, dst_channel_extension as to_extension,
+        case when action_type like 'RINGGROUP[%' or action_type like 'QUEUE[%' then action_type end as queue_name
+    from {{ ref('stg_grandstream_ucm_api__legs') }}
+    where counts_as_leg
+),
+
+mitel_5000_smdr as (
+    select
+        source_name, 'mitel_5000_smdr' as pbx_format, landed_file_sha256, landed_path, record_no,
+        landed_file_sha256 || ':' || record_no as call_key_in_source, record_no as sequence_in_call,
+        started_at_local, answered_at_local, ended_at_local,
+        null::timestamp as started_at_utc, null::timestamp as answered_at_utc, null::timestamp as ended_at_utc,
+        leg_disposition, billable_seconds, null::varchar as account_code,
+        case when is_incoming then digits else extension end as caller_number,
+        case when is_incoming then extension else digits end as called_number,
+        case when is_incoming then trunk end as from_endpoint, case when not is_incoming then trunk end as to_endpoint,
+        case when not is_incoming then extension end as from_extension,
+        case when is_incoming then extension end as to_extension,
+        null::varchar as queue_name
+    from {{ ref('stg_mitel_5000_smdr__legs') }}
+),
+
+mitel_mivb_smdr as (
+    select
+        source_name, 'mitel_mivb_smdr' as pbx_format, landed_file_sha256, landed_path, record_no,
+        landed_file_sha256 || ':' || record_no as call_key_in_source, record_no as sequence_in_call,
+        started_at_local, answered_at_local, ended_at_local,
+        null::timestamp as started_at_utc, null::timestamp as answered_at_utc, null::timestamp as ended_at_utc,
+        leg_disposition, billable_seconds, account_code, calling_party as caller_number, called_number,
+        calling_party as from_endpoint, called_party as to_endpoint,
+        calling_party as from_extension, called_party as to_extension,
+        null::varchar as queue_name
+    from {{ ref('stg_mitel_mivb_smdr__legs') }}
+),
+
+avaya_cm_cdr as (
+    select
+        source_name, 'avaya_cm_cdr' as pbx_format, landed_file_sha256, landed_path, record_no,
+        landed_file_sha256 || ':' || record_no as call_key_in_source, record_no as sequence_in_call,
+        started_at_local, answered_at_local, ended_at_local,
+        null::timestamp as started_at_utc, null::timestamp as answered_at_utc, null::timestamp as ended_at_utc,
+        leg_disposition, billable_seconds, account_code, calling_number as caller_number,
+        dialed_number as called_number,
+        incoming_trunk as from_endpoint, outgoing_trunk as to_endpoint,
+        calling_number as from_extension, case when record_kind <> 'outgoing' then dialed_number end as to_extension,
+        null::varchar as queue_name
+    from {{ ref('stg_avaya_cm_cdr__legs') }}
+),
+
+panasonic_smdr as (
+    select
+        source_name, 'panasonic_smdr' as pbx_format, landed_file_sha256, landed_path, record_no,
+        landed_file_sha256 || ':' || record_no as call_key_in_source, record_no as sequence_in_call,
+        started_at_local, answered_at_local, ended_at_local,
+        null::timestamp as started_at_utc, null::timestamp as answered_at_utc, null::timestamp as ended_at_utc,
+        leg_disposition, billable_seconds, account_code, caller_number, called_number,
+        case when is_incoming then co_line end as from_endpoint,
+        case when not is_incoming then co_line end as to_endpoint,
+        case when not is_incoming then extension end as from_extension,
+        case when is_incoming then extension when is_intercom then called_number end as to_extension,
+        null::varchar as queue_name
+    from {{ ref('stg_panasonic_smdr__legs') }}
+),
+
+nec_smdr as (
+    select
+        source_name, 'nec_smdr' as pbx_format, landed_file_sha256, landed_path, record_no,
+        landed_file_sha256 || ':' || record_no as call_key_in_source, record_no as sequence_in_call,
+        started_at_local, answered_at_local, ended_at_local,
+        null::timestamp as started_at_utc, null::timestamp as answered_at_utc, null::timestamp as ended_at_utc,
+        leg_disposition, billable_seconds, account_code, caller_number, called_number,
+        case when record_kind = 'incoming' then route_number end as from_endpoint,
+        case when record_kind = 'outgoing' then route_number end as to_endpoint,
+        calling_number as from_extension, called_party_number as to_extension,
+        null::varchar as queue_name
+    from {{ ref('stg_nec_smdr__legs') }}
+),
+
 unioned as (
     select * from asterisk_cdr_csv
     union all
     select * from cisco_cucm_cdr
     union all
     select * from avaya_ipoffice_smdr
+    union all
+    select * from asterisk_cdr_custom
+    union all
+    select * from asterisk_cdr_db
+    union all
+    select * from threecx_cdr
+    union all
+    select * from freeswitch_cdr_csv
+    union all
+    select * from grandstream_ucm_api
+    union all
+    select * from mitel_5000_smdr
+    union all
+    select * from mitel_mivb_smdr
+    union all
+    select * from avaya_cm_cdr
+    union all
+    select * from panasonic_smdr
+    union all
+    select * from nec_smdr
 ),
 
 sources as (

@@ -10,6 +10,8 @@ renamed as (
         _landed_path as landed_path,
         _record_no as record_no,
         globalCallID_callManagerId || '-' || globalCallID_callId as call_key_in_source,
+        origLegCallIdentifier as orig_leg_identifier,
+        destLegIdentifier as dest_leg_identifier,
         try_cast(dateTimeOrigination as bigint) as origination_epoch,
         try_cast(dateTimeConnect as bigint) as connect_epoch,
         try_cast(dateTimeDisconnect as bigint) as disconnect_epoch,

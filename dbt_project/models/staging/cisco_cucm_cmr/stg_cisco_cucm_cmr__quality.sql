@@ -1,0 +1,56 @@
+{#-
+  Voice quality per endpoint per call from Cisco UCM CMRs. A CMR joins its CDR on the
+  global call id (callManagerId-callId, as call_key_in_source in the CDR legs) and
+  callIdentifier = the CDR's origLegCallIdentifier or destLegIdentifier. varVQMetrics is
+  a 'key=value;…' list; the conceal ratios (CCR, ICR, ICRmx), concealed seconds (CS, SCS),
+  the MOS estimates (MLQK…, when the phone reports them) and maxJitter are typed here.
+-#}
+with source as (
+    select * from {{ source('cisco_cucm_cmr', 'cisco_cucm_cmr') }}
+    where cdrRecordType = '2'
+),
+
+renamed as (
+    select
+        _source as source_name,
+        _file_sha256 as landed_file_sha256,
+        _landed_path as landed_path,
+        _record_no as record_no,
+        globalCallID_callManagerId || '-' || globalCallID_callId as call_key_in_source,
+        callIdentifier as leg_identifier,
+        nullif(directoryNum, '') as directory_number,
+        nullif(deviceName, '') as device_name,
+        pkid,
+        make_timestamp(try_cast(dateTimeStamp as bigint) * 1000000) as recorded_at_utc,
+        try_cast(duration as integer) as duration_seconds,
+        try_cast(numberPacketsSent as bigint) as packets_sent,
+        try_cast(numberPacketsReceived as bigint) as packets_received,
+        try_cast(numberPacketsLost as bigint) as packets_lost,
+        try_cast(jitter as integer) as jitter_ms,
+        try_cast(latency as integer) as latency_ms,
+        {# 'CCR=0.0011;ICR=0.0000;…' -> a map of metric name to text #}
+        map_from_entries(
+            list_transform(
+                list_filter(string_split(coalesce(varVQMetrics, ''), ';'), lambda kv: kv like '%=%'),
+                lambda kv: struct_pack(k := split_part(kv, '=', 1), v := split_part(kv, '=', 2))
+            )
+        ) as vq_metrics
+    from source
+)
+
+select
+    * exclude (vq_metrics),
+    case
+        when packets_received + packets_lost > 0 then packets_lost / (packets_received + packets_lost)::double
+    end as packet_loss_ratio,
+    try_cast(vq_metrics['CCR'] as double) as cumulative_conceal_ratio,
+    try_cast(vq_metrics['ICR'] as double) as interval_conceal_ratio,
+    try_cast(vq_metrics['ICRmx'] as double) as max_interval_conceal_ratio,
+    try_cast(vq_metrics['CS'] as integer) as conceal_seconds,
+    try_cast(vq_metrics['SCS'] as integer) as severely_conceal_seconds,
+    try_cast(vq_metrics['MLQK'] as double) as mos_listening_quality,
+    try_cast(vq_metrics['MLQKmn'] as double) as mos_listening_quality_min,
+    try_cast(vq_metrics['MLQKmx'] as double) as mos_listening_quality_max,
+    try_cast(vq_metrics['maxJitter'] as integer) as max_jitter_ms,
+    vq_metrics['VoRxCodec'] as receive_codec
+from renamed
