@@ -1,7 +1,7 @@
 """Where a telephone number is and what kind it is, from the offline ``phonenumbers`` data.
 
 Input: E.164 digits without '+'. Output: one ``NumberGeography`` per number, the row
-shape of ``raw.number_geography``. Whether a number is local, national or international
+shape of ``int_number_geography`` (a dbt Python model). Whether a number is local, national or international
 depends on the site that dialled it, so that is decided in dbt, not here.
 """
 

@@ -17,10 +17,6 @@ from ringledger.settings import Settings
 settings = Settings.from_env()
 # dbt runs as a subprocess and reads the warehouse location from its profile's env_var.
 os.environ.setdefault("RINGLEDGER_WAREHOUSE", str(settings.warehouse_path))
-# raw/number_geography sits between dbt models, so Dagster runs the dbt project in several
-# steps. "buildable" runs each test in the step that builds the last of its models; dbt's
-# default ("eager") would run a relationships test before its other model exists.
-os.environ.setdefault("DBT_INDIRECT_SELECTION", "buildable")
 
 full_pipeline = dg.define_asset_job(
     "full_pipeline",

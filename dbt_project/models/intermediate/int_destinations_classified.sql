@@ -15,7 +15,7 @@ sites as (
 ),
 
 geography as (
-    select * from {{ ref('stg_geography__number_geography') }}
+    select * from {{ ref('int_number_geography') }}
 ),
 
 local_areas as (

@@ -17,6 +17,18 @@ rated as (
 
 trunks as (
     select * from {{ ref('stg_config__trunks') }}
+),
+
+parties as (
+    select * from {{ ref('int_call_parties_attributed') }}
+),
+
+destinations as (
+    select * from {{ ref('int_call_destinations') }}
+),
+
+time_bands as (
+    select * from {{ ref('int_call_time_bands') }}
 )
 
 select
@@ -43,6 +55,21 @@ select
     cast(greatest(calls.answered_leg_count - 1, 0) as integer) as transfer_count,
     calls.company_number_e164,
     calls.queue_name,
+    parties.person_key,
+    parties.person_id,
+    parties.department_key,
+    parties.department_id,
+    parties.branch_key,
+    destinations.destination_id,
+    destinations.destination_category,
+    destinations.country_code as remote_country_code,
+    destinations.country_name as remote_country_name,
+    destinations.region as remote_region,
+    destinations.city as remote_city,
+    destinations.is_premium,
+    destinations.is_fraud_prone,
+    time_bands.date_id,
+    time_bands.time_band,
     calls.trunk_id,
     trunks.carrier,
     calls.account_code,
@@ -66,3 +93,6 @@ select
 from calls
 left join rated on calls.call_id = rated.call_id
 left join trunks on calls.trunk_id = trunks.trunk_id
+left join parties on calls.call_id = parties.call_id
+left join destinations on calls.call_id = destinations.call_id
+left join time_bands on calls.call_id = time_bands.call_id
