@@ -109,7 +109,8 @@ grandstream_ucm_api as (
         leg_disposition, billable_seconds, account_code, caller_number, called_number,
         src_trunk_name as from_endpoint, dst_trunk_name as to_endpoint,
         channel_extension as from_extension, dst_channel_extension as to_extension,
-        case when action_type like 'RINGGROUP[%' or action_type like 'QUEUE[%' then action_type end as queue_name
+        case when action_type like 'RINGGROUP[%' or action_type like 'QUEUE[%' then action_type end as queue_name,
+        cdr_part as record_part
     from {{ ref('stg_grandstream_ucm_api__legs') }}
     where counts_as_leg
 ),
@@ -201,8 +202,6 @@ unioned as (
     union all
     select * from freeswitch_cdr_csv
     union all
-    select * from grandstream_ucm_api
-    union all
     select * from mitel_5000_smdr
     union all
     select * from mitel_mivb_smdr
@@ -212,6 +211,9 @@ unioned as (
     select * from panasonic_smdr
     union all
     select * from nec_smdr
+    {# last and by name: one Grandstream line holds several CDRs, record_part tells them apart #}
+    union all by name
+    select * from grandstream_ucm_api
 ),
 
 sources as (
@@ -278,7 +280,7 @@ classified as (
 )
 
 select
-    source_name || ':' || landed_file_sha256 || ':' || record_no as leg_id,
+    source_name || ':' || landed_file_sha256 || ':' || record_no || coalesce(':' || record_part, '') as leg_id,
     source_name || ':' || call_key_in_source as call_id,
     *,
     row_number() over (
