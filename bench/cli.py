@@ -38,6 +38,10 @@ def parser() -> argparse.ArgumentParser:
         help="folder for <timestamp>-<calls>.json (default: %(default)s)")  # fmt: skip
     add("--repeats", type=int, default=DASHBOARD_REPEATS,
         help="runs of each dashboard query (default: %(default)s)")  # fmt: skip
+    add("--superset-sql", action="store_true",
+        help="take chart SQL from a temporary Superset (chart-data API) instead of the YAML")  # fmt: skip
+    add("--profile-views", action="store_true",
+        help="also time reading every dbt view whole (where a table's build time goes)")  # fmt: skip
     return p
 
 
@@ -45,7 +49,12 @@ def run_one(company: Company, args: argparse.Namespace) -> Path:
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     generated, generate_seconds = cached_company(company, args.cache_dir.resolve())
     load_before = [round(x, 2) for x in os.getloadavg()]
-    results = benchmark(company, generated, args.work_dir.resolve() / str(company.calls), args.repeats)
+    options = {
+        "repeats": args.repeats,
+        "superset_sql": args.superset_sql,
+        "profile_views": args.profile_views,
+    }
+    results = benchmark(company, generated, args.work_dir.resolve() / str(company.calls), options)
     results.update(
         started_at=started_at,
         calls=company.calls,

@@ -3,8 +3,9 @@
 Every repetition opens a new in-memory DuckDB connection, attaches the file
 ``CURRENT`` names read-only, locks external access (as
 ``superset_assets/superset_config.py`` does per connection) and runs one
-chart's SQL to the last row. ``python -m bench.dashboard_latency PUBLISHED_DIR REPEATS``
-prints JSON: per chart p50/p95/max seconds and rows.
+chart's SQL to the last row. ``python -m bench.dashboard_latency PUBLISHED_DIR REPEATS [SQL_JSON]``
+prints JSON: per chart p50/p95/max seconds and rows. The SQL is translated from
+the chart YAML unless ``SQL_JSON`` maps chart names to Superset's own SQL.
 """
 
 from __future__ import annotations
@@ -62,7 +63,11 @@ def main(argv: list[str]) -> int:
     if published is None:
         raise SystemExit(f"{argv[0]}: nothing published")
     repeats = int(argv[1])
-    print(json.dumps([measure(published, query, repeats) for query in dashboard_queries()]))
+    queries = dashboard_queries()
+    if len(argv) > 2:
+        exact = json.loads(Path(argv[2]).read_text(encoding="utf-8"))
+        queries = [ChartQuery(q.name, q.viz_type, exact[q.name].rstrip().rstrip(";")) for q in queries]
+    print(json.dumps([measure(published, query, repeats) for query in queries]))
     return 0
 
 

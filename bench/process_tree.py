@@ -24,6 +24,7 @@ class Measured:
 
     wall_seconds: float
     peak_rss_mib: float
+    samples: list[tuple[float, int]]  # (epoch seconds, tree RSS bytes), to attribute memory to stages
     stdout: str
     stderr: str
     returncode: int
@@ -73,11 +74,14 @@ class _PeakSampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid = pid
         self.peak = 0
+        self.samples: list[tuple[float, int]] = []
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.is_set():
-            self.peak = max(self.peak, tree_rss_bytes(self.pid))
+            rss = tree_rss_bytes(self.pid)
+            self.samples.append((time.time(), rss))
+            self.peak = max(self.peak, rss)
             self.done.wait(SAMPLE_SECONDS)
 
 
@@ -99,6 +103,7 @@ def run_measured(command: list[str], env: dict[str, str], cwd: Path, timeout: fl
     return Measured(
         wall_seconds=time.perf_counter() - started,
         peak_rss_mib=sampler.peak / 2**20,
+        samples=sampler.samples,
         stdout=stdout,
         stderr=stderr,
         returncode=process.returncode,

@@ -27,10 +27,12 @@ def machine() -> dict:
 
 
 def add_ratios(results: dict) -> None:
-    """Every step's work time as a multiple of the bare scan."""
+    """Every step's and stage's time as a multiple of the bare scan."""
     floor = results["floor"]["work_seconds"]
     for step in results["steps"]:
-        step["floor_ratio"] = step["work_seconds"] / floor if floor > 0 else None
+        step["floor_ratio"] = step["work_seconds"] / floor
+        for stage in step["detail"].get("stages", []):
+            stage["floor_ratio"] = stage["seconds"] / floor
 
 
 def _step(results: dict, group: str) -> dict:
@@ -75,51 +77,38 @@ def _number(value: float | None, digits: int = 1) -> str:
     return "-" if value is None else f"{value:,.{digits}f}"
 
 
+def _stage_table(results: dict) -> str:
+    rows = []
+    for step in results["steps"]:
+        if step["group"] not in ("end-to-end", "incremental"):
+            continue
+        rows.append([step["name"], "yes" if step["ok"] else "FAILED", _number(step["wall_seconds"], 2),
+                     _number(step["peak_rss_mib"], 0), _number(step["floor_ratio"])])  # fmt: skip
+        rows += [[f"  {s['name']}", "yes" if s["ok"] else "FAILED", _number(s["seconds"], 2),
+                  _number(s["peak_rss_mib"], 0), _number(s["floor_ratio"])]
+                 for s in step["detail"].get("stages", [])]  # fmt: skip
+    return _table(["run / stage", "ok", "seconds", "peak MiB", "x floor"], rows)
+
+
+def _model_table(results: dict, top: int = 15) -> str:
+    models = sorted(_step(results, "end-to-end")["detail"].get("models", []), key=lambda m: -m["seconds"])
+    return _table(["slowest dbt models (end-to-end run)", "layer", "seconds"],
+                  [[m["asset"], m["layer"], _number(m["seconds"], 2)] for m in models[:top]])  # fmt: skip
+
+
 def render(results: dict) -> str:
     """The figures as plain-text tables."""
     floor = results["floor"]
+    views = [v for s in results["steps"] if s["group"] == "profile" for v in s["detail"].get("rows", [])]
     parts = [
         f"Ringledger bench: {results['calls']:,} calls requested, {results['machine']['cores']} cores, "
         f"load average {results['load_average']['before']} -> {results['load_average']['after']}",
         f"floor: {floor['detail'].get('records', 0):,} records in {floor['detail'].get('files', 0):,} files "
         f"({floor['detail'].get('bytes', 0) / 1e6:,.0f} MB) counted in {floor['work_seconds']:.2f} s",
         "",
-        _table(
-            ["step", "group", "ok", "work s", "wall s", "peak MiB", "x floor"],
-            [
-                [
-                    s["name"],
-                    s["group"],
-                    "yes" if s["ok"] else "FAILED",
-                    _number(s["work_seconds"], 2),
-                    _number(s["wall_seconds"], 2),
-                    _number(s["peak_rss_mib"], 0),
-                    _number(s["floor_ratio"]),
-                ]
-                for s in results["steps"]
-                if s["group"] != "dashboard"
-            ],
-        ),  # fmt: skip
+        _stage_table(results),
         "",
-        _table(
-            ["dbt step", "folder", "node", "kind", "seconds"],
-            [
-                [s["name"], n["group"], n["name"], n["kind"], _number(n["seconds"], 2)]
-                for s in results["steps"]
-                for n in s["detail"].get("nodes", [])
-                if n["kind"] != "test"
-            ],
-        ),  # fmt: skip
-        "",
-        _table(
-            ["view read whole", "layer", "rows", "seconds"],
-            [
-                [v["name"], v["layer"], f"{v['rows']:,}", _number(v["seconds"], 2)]
-                for s in results["steps"]
-                if s["group"] == "profile"
-                for v in s["detail"].get("rows", [])
-            ],
-        ),  # fmt: skip
+        _model_table(results),
         "",
         _table(
             ["dashboard chart", "rows", "p50 ms", "p95 ms", "max ms"],
@@ -134,6 +123,7 @@ def render(results: dict) -> str:
                 for q in results["dashboard"]
             ],
         ),  # fmt: skip
+        f"(dashboard SQL from the {results['dashboard_sql_from']})",
         "",
         _table(
             ["goal", "measured", "limit", "met"],
@@ -148,6 +138,10 @@ def render(results: dict) -> str:
             ],
         ),  # fmt: skip
     ]
+    if views:
+        parts += ["", _table(["view read whole", "schema", "rows", "seconds"],
+                             [[v["name"], v["layer"], f"{v['rows']:,}", _number(v["seconds"], 2)]
+                              for v in sorted(views, key=lambda v: -v["seconds"])])]  # fmt: skip
     return "\n".join(parts)
 
 

@@ -1,4 +1,4 @@
-"""One benchmark run at one scale: floor, stage by stage, end to end, one more day, dashboards."""
+"""One benchmark run at one scale: floor, the pipeline with its stages, one more day, dashboards."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ from pathlib import Path
 
 import duckdb
 
-from bench import dbt_steps
+from bench import breakdown
 from bench.company import Company, mirror
-from bench.steps import RINGLEDGER, StepResult, run_python_step, run_step
+from bench.steps import PYTHON, RINGLEDGER, StepResult, child_env, last_json, run_python_step, run_step
 from ringledger.publish import current_publication
-from ringledger.settings import Settings
+from ringledger.settings import REPO_ROOT, Settings
 
-FLOOR_RUNS = 2  # the first also warms the page cache for every stage after it
+FLOOR_RUNS = 2  # the first also warms the page cache for every step after it
 
 
 @dataclass(frozen=True)
@@ -44,36 +44,31 @@ def measure_floor(input_dir: Path) -> StepResult:
     return best
 
 
-def dbt_stage(step: dbt_steps.DbtStep, target_dir: Path, settings: Settings) -> StepResult:
-    result, _ = run_step(step.name, "stage", dbt_steps.dbt_command(step.args, target_dir), settings)
-    results_path = target_dir / "target" / "run_results.json"
-    if results_path.exists():
-        run_results = dbt_steps.read_json(results_path)
-        manifest = dbt_steps.read_json(target_dir / "target" / "manifest.json")
-        result.work_seconds = run_results["elapsed_time"]
-        result.detail = {"nodes": dbt_steps.node_timings(run_results, manifest)}
-        results_path.unlink()
+def _run_events(settings: Settings, dagster_home: Path) -> dict:
+    import subprocess
+
+    env = {**child_env(settings), "DAGSTER_HOME": str(dagster_home)}
+    done = subprocess.run([PYTHON, "-m", "bench.run_events"], env=env, cwd=REPO_ROOT, capture_output=True,
+                          text=True, check=True)  # fmt: skip
+    return last_json(done.stdout)
+
+
+def instrumented_pipeline(name: str, group: str, settings: Settings) -> StepResult:
+    """``ringledger pipeline`` recorded in its own Dagster instance, then broken down into stages."""
+    dagster_home = settings.home / "dagster"
+    dagster_home.mkdir(parents=True, exist_ok=True)
+    result, measured = run_step(name, group, [RINGLEDGER, "pipeline"], settings, dagster_home=dagster_home)
+    events = _run_events(settings, dagster_home)
+    result.detail = {
+        "run_status": events["status"],
+        "stages": breakdown.stage_rows(events, measured.samples),
+        "dagster_steps": breakdown.step_rows(events, measured.samples),
+        "models": breakdown.model_rows(events),
+        "calls_published": fact_count(settings),
+    }
+    for stage in result.detail["stages"]:
+        print(f"    {stage['name']}: {stage['seconds']:.1f} s, {stage['peak_rss_mib']:.0f} MiB", flush=True)
     return result
-
-
-def staged_build(settings: Settings, work_dir: Path) -> list[StepResult]:
-    """The pipeline's stages one at a time on a fresh home, then a profile of the view models."""
-    target_dir = work_dir / "dbt"
-    results = [
-        run_python_step("landing", "stage", "bench.dagster_step", ["landing"], settings),
-        run_python_step("raw load", "stage", "bench.dagster_step", ["raw"], settings),
-    ]
-    parse, _ = run_step("dbt parse", "setup", dbt_steps.dbt_command(("parse",), target_dir), settings)
-    if not parse.ok:
-        return [*results, parse]
-    manifest = dbt_steps.read_json(target_dir / "target" / "manifest.json")
-    results += [dbt_stage(step, target_dir, settings) for step in dbt_steps.build_steps(manifest)]
-    results.append(run_python_step("publish", "stage", "bench.dagster_step", ["publish"], settings))
-    views = work_dir / "views.json"
-    views.write_text(json.dumps(dbt_steps.view_models(manifest)), encoding="utf-8")
-    probe_args = [str(settings.warehouse_path), str(views)]
-    results.append(run_python_step("views read whole", "profile", "bench.view_probe", probe_args, settings))
-    return results
 
 
 def fact_count(settings: Settings) -> int:
@@ -84,34 +79,47 @@ def fact_count(settings: Settings) -> int:
         return con.execute("SELECT count(*) FROM main.fct_calls").fetchone()[0]
 
 
-def whole_runs(inputs: Inputs, work_dir: Path) -> tuple[StepResult, StepResult, Settings]:
-    """``ringledger pipeline`` on the base company, then again once its last day has arrived."""
-    home = work_dir / "e2e"
-    base = settings_for(home, inputs.base)
-    whole, _ = run_step("ringledger pipeline", "end-to-end", [RINGLEDGER, "pipeline"], base)
-    before = fact_count(base)
-    full = settings_for(home, inputs.full)
-    extra, _ = run_step("one more day", "incremental", [RINGLEDGER, "pipeline"], full)
-    after = fact_count(full)
-    whole.detail = {"calls_published": before}
-    extra.detail = {"calls_added": after - before, "calls_published": after}
-    return whole, extra, full
+def dashboard_latency(settings: Settings, repeats: int, sql_file: Path | None) -> StepResult:
+    args = [str(settings.published_dir), str(repeats), *([str(sql_file)] if sql_file else [])]
+    result = run_python_step("dashboard queries", "dashboard", "bench.dashboard_latency", args, None)
+    for chart in result.detail.get("rows", []):
+        p50, p95 = chart["p50_seconds"], chart["p95_seconds"]
+        print(f"    {chart['chart']}: p50 {p50:.3f} s, p95 {p95:.3f} s", flush=True)
+    return result
 
 
-def benchmark(company: Company, generated: Path, work_dir: Path, repeats: int) -> dict:
+def superset_sql_file(settings: Settings, work_dir: Path) -> Path:
+    """Superset's own SQL per chart, asked of a temporary server over this publish."""
+    from bench.superset_sql import chart_sql_from_superset
+
+    path = work_dir / "superset-sql.json"
+    path.write_text(json.dumps(chart_sql_from_superset(settings.published_dir), indent=2), encoding="utf-8")
+    return path
+
+
+def benchmark(company: Company, generated: Path, work_dir: Path, options: dict) -> dict:
     """Every measurement at one scale, as plain data."""
     shutil.rmtree(work_dir, ignore_errors=True)
     work_dir.mkdir(parents=True)
     inputs = prepare_inputs(company, generated, work_dir)
     floor = measure_floor(inputs.base)
-    stages = staged_build(settings_for(work_dir / "staged", inputs.base), work_dir)
-    whole, extra, full = whole_runs(inputs, work_dir)
-    latency_args = [str(full.published_dir), str(repeats)]
-    dashboard = run_python_step(
-        "dashboard queries", "dashboard", "bench.dashboard_latency", latency_args, None
+    whole = instrumented_pipeline(
+        "ringledger pipeline", "end-to-end", settings_for(work_dir / "home", inputs.base)
     )
+    full = settings_for(work_dir / "home", inputs.full)
+    extra = instrumented_pipeline("one more day", "incremental", full)
+    extra.detail["calls_added"] = extra.detail["calls_published"] - whole.detail["calls_published"]
+    sql_file = superset_sql_file(full, work_dir) if options["superset_sql"] else None
+    dashboard = dashboard_latency(full, options["repeats"], sql_file)
+    steps = [whole, extra, dashboard]
+    if options["profile_views"]:
+        probe_args = [str(full.warehouse_path)]
+        steps.append(run_python_step("views read whole", "profile", "bench.view_probe", probe_args, None))
     return {
         "floor": floor.as_dict(),
-        "steps": [s.as_dict() for s in [*stages, whole, extra, dashboard]],
+        "steps": [s.as_dict() for s in steps],
         "dashboard": dashboard.detail.get("rows", []),
+        "dashboard_sql_from": "superset chart-data API"
+        if sql_file
+        else "chart YAML translation (bench/chart_sql.py)",
     }

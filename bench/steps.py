@@ -34,10 +34,12 @@ class StepResult:
         return asdict(self)
 
 
-def child_env(settings: Settings | None) -> dict[str, str]:
-    """This environment with the run's locations, and an ephemeral Dagster instance."""
+def child_env(settings: Settings | None, dagster_home: Path | None = None) -> dict[str, str]:
+    """This environment with the run's locations and its own Dagster instance (ephemeral by default)."""
     env = {**os.environ, **(settings.as_env() if settings else {})}
     env.pop("DAGSTER_HOME", None)
+    if dagster_home is not None:
+        env["DAGSTER_HOME"] = str(dagster_home)
     env["PYTHONWARNINGS"] = "ignore"
     return env
 
@@ -51,14 +53,16 @@ def last_json(stdout: str) -> object:
 
 
 def run_step(
-    name: str, group: str, command: list[str], settings: Settings | None
+    name: str, group: str, command: list[str], settings: Settings | None, dagster_home: Path | None = None
 ) -> tuple[StepResult, Measured]:
     """Run a command as a measured step; work time defaults to wall time."""
-    measured = run_measured(command, child_env(settings), REPO_ROOT, STEP_TIMEOUT)
+    measured = run_measured(command, child_env(settings, dagster_home), REPO_ROOT, STEP_TIMEOUT)
     ok = measured.returncode == 0
     error = "" if ok else (measured.stdout[-2000:] + "\n" + measured.stderr[-3000:]).strip()
     result = StepResult(name, group, ok, measured.wall_seconds, measured.wall_seconds, measured.peak_rss_mib,
                         error=error)  # fmt: skip
+    status = "ok" if ok else f"FAILED ({measured.returncode})"
+    print(f"  {name}: {measured.wall_seconds:.1f} s, {measured.peak_rss_mib:.0f} MiB, {status}", flush=True)
     return result, measured
 
 

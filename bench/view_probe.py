@@ -1,8 +1,8 @@
 """Profile: what each view model costs read whole (a view is computed inside the tables that read it).
 
-``python -m bench.view_probe WAREHOUSE VIEWS_JSON`` materialises every view
-once into a temporary table (so no column is pruned) and prints JSON seconds
-per view. A view's time includes the views it reads.
+``python -m bench.view_probe WAREHOUSE`` materialises every view of the dbt
+schemas once into a temporary table (so no column is pruned) and prints JSON
+seconds per view. A view's time includes the views it reads.
 """
 
 from __future__ import annotations
@@ -10,9 +10,13 @@ from __future__ import annotations
 import json
 import sys
 import time
-from pathlib import Path
 
 import duckdb
+
+VIEWS = (
+    "SELECT schema_name, view_name FROM duckdb_views() "
+    "WHERE NOT internal AND schema_name <> 'main' ORDER BY 1, 2"
+)
 
 
 def probe(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[float, int]:
@@ -25,12 +29,11 @@ def probe(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[float, int]:
 
 
 def main(argv: list[str]) -> int:
-    views = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
     results = []
     with duckdb.connect(argv[0], read_only=True) as con:
-        for view in views:
-            seconds, rows = probe(con, view["relation"])
-            results.append({**view, "seconds": seconds, "rows": rows})
+        for schema, view in con.execute(VIEWS).fetchall():
+            seconds, rows = probe(con, f'"{schema}"."{view}"')
+            results.append({"name": view, "layer": schema, "seconds": seconds, "rows": rows})
     print(json.dumps(results))
     return 0
 
