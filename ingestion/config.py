@@ -58,6 +58,9 @@ class Site:
     trunks: tuple[Trunk, ...] = ()
     dids: tuple[str, ...] = ()
     business_calendar: BusinessCalendar = BusinessCalendar()
+    # Who is charged for a transferred call: the party that finally took it, the first
+    # one that answered, or each answering party in proportion to their talk time.
+    transfer_cost_allocation: str = "final_party"
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,17 @@ def _require(path: Path, where: str, entry: dict[str, Any], name: str, kind: typ
         value = str(value)
     if not isinstance(value, kind):
         raise ConfigError(path, where, f"field '{name}' should be {kind.__name__}, got {value!r}")
+    return value
+
+
+TRANSFER_COST_ALLOCATIONS = ("final_party", "first_party", "split")
+
+
+def _choice(path: Path, where: str, raw: dict[str, Any], name: str, allowed: tuple[str, ...]) -> str:
+    """An optional field that must be one of ``allowed``; the first is the default."""
+    value = str(raw.get(name) or allowed[0])
+    if value not in allowed:
+        raise ConfigError(path, where, f"field '{name}' should be one of {list(allowed)}, got {value!r}")
     return value
 
 
@@ -166,6 +180,9 @@ def load_sites(input_dir: Path) -> list[Site]:
                 trunks=trunks,
                 dids=tuple(str(d) for d in raw.get("dids", [])),
                 business_calendar=business_calendar(path, where, raw.get("business_hours")),
+                transfer_cost_allocation=_choice(
+                    path, where, raw, "transfer_cost_allocation", TRANSFER_COST_ALLOCATIONS
+                ),
             )
         )
     _check_unique(path, "sites", [s.id for s in sites])

@@ -8,7 +8,7 @@ import pytest
 
 from ingestion.config import load_sites, load_sources
 from ingestion.errors import ConfigError
-from ingestion.tariffs import read_tariffs
+from ingestion.tariffs import TARIFF_COLUMNS, read_tariffs
 
 SITE = """
 sites:
@@ -68,7 +68,7 @@ def test_a_source_must_name_a_known_site_and_format(tmp_path: Path):
 
 def test_tariff_errors_name_the_line_and_field(tmp_path: Path):
     (tmp_path / "tariffs").mkdir()
-    header = "plan_id,carrier,prefix,destination,rate_per_minute,connect_fee,currency,initial_increment_s,next_increment_s,valid_from\n"
+    header = ",".join(TARIFF_COLUMNS) + "\n"
     plan = tmp_path / "tariffs" / "p1.csv"
     plan.write_text(
         header + "p1,c1,49,Germany,0.02,0,EUR,60,60,2026-01-01\np1,c1,44,UK,cheap,0,EUR,60,60,2026-01-01\n"
@@ -83,3 +83,13 @@ def test_tariff_errors_name_the_line_and_field(tmp_path: Path):
     plan.write_text("plan_id,prefix\np1,49\n")
     with pytest.raises(ConfigError, match="header: missing columns"):
         read_tariffs(tmp_path)
+
+
+def test_transfer_cost_allocation_must_be_a_known_rule(tmp_path: Path):
+    (site,) = load_sites(_write(tmp_path))
+    assert site.transfer_cost_allocation == "final_party"  # the default
+    path = tmp_path / "config" / "sites.yml"
+    path.write_text(path.read_text() + "    transfer_cost_allocation: halves\n")
+    expected = r"field 'transfer_cost_allocation' should be one of \['final_party'"
+    with pytest.raises(ConfigError, match=expected):
+        load_sites(tmp_path)

@@ -13,5 +13,6 @@ select
     international_prefix,
     national_prefix,
     country_code,
-    coalesce(local_area_code, '') as local_area_code
+    coalesce(local_area_code, '') as local_area_code,
+    transfer_cost_allocation
 from source
