@@ -1,7 +1,9 @@
 """Load landed files into the warehouse's raw tables: one row per record, with lineage.
 
-Each landed file is loaded once (``raw.loaded_files`` remembers it), inside one
-transaction, so a crash leaves either the whole file or none of it. The format's
+Each landed file is loaded once (``raw.loaded_files`` remembers it). Files are
+staged one by one into temporary tables, then written in batches, each batch in
+one transaction, so a crash leaves every file either whole or absent (and
+the warehouse file is committed once per batch, not once per file). The format's
 reader (``ingestion.readers``) stages the records; records that do not parse go
 to ``raw.quarantine`` with file, line, byte offset (0-based), raw text and reason;
 the rest of the file still loads. A file whose reader fails outright is
@@ -75,58 +77,99 @@ def stage_file(
     return stage_framed(con, fmt, path, encoding)
 
 
-def load_file(
-    con: duckdb.DuckDBPyConnection,
-    landed: LandedFile,
-    landing_dir: Path,
-    encoding: str = "utf-8",
-    column_order: tuple[str, ...] | None = None,
-) -> FileLoad:
-    """Load one landed file into its format's raw table, quarantining what does not parse."""
-    fmt = FORMATS[landed.format]
-    path = landing_dir / landed.landed_path
-    lineage = [landed.source, landed.sha256, landed.landed_path]
-    # Staging touches only temporary tables; a failed scan must not abort the transaction.
-    staging = _stage_or_quarantine_whole(con, fmt, path, encoding, column_order)
-    _fill_quarantine_details(con, path, encoding)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        column_list = ", ".join(quote_ident(c) for c in fmt.columns)
+QUARANTINE_COLUMNS = "source, format, file_sha256, landed_path, line, byte_offset, raw_record, reason"
+LOADED_FILES_COLUMNS = (
+    "source, format, sha256, original_name, landed_path, size, landed_at, records, quarantined"
+)
+BATCH_FILES = 200
+
+
+class _Batch:
+    """Staged files waiting for the one transaction that writes them all, or none."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.formats: set[str] = set()
+        self.files: list[tuple] = []
         con.execute(
-            f"""INSERT INTO {fmt.raw_table} ({column_list}, {", ".join(LINEAGE_COLUMNS)})
-                SELECT {column_list}, ?, ?, ?, _record_no FROM {STAGED}""",
-            lineage,
+            "CREATE OR REPLACE TEMP TABLE ringledger_batch_quarantine AS "
+            f"SELECT {QUARANTINE_COLUMNS} FROM raw.quarantine LIMIT 0"
         )
-        records = con.execute(f"SELECT count(*) FROM {STAGED}").fetchone()[0]
+
+    @staticmethod
+    def _table(fmt: FormatDefinition) -> str:
+        return f"ringledger_batch_{fmt.name}"
+
+    def add(self, fmt: FormatDefinition, landed: LandedFile) -> tuple[int, int]:
+        """Move the staged records and quarantined lines of one file into the batch."""
+        con, table = self.con, self._table(fmt)
+        if fmt.name not in self.formats:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {fmt.raw_table} LIMIT 0")
+            self.formats.add(fmt.name)
+        column_list = ", ".join(quote_ident(c) for c in fmt.columns)
+        records = con.execute(
+            f"""INSERT INTO {table} ({column_list}, {", ".join(LINEAGE_COLUMNS)})
+                SELECT {column_list}, ?, ?, ?, _record_no FROM {STAGED}""",
+            [landed.source, landed.sha256, landed.landed_path],
+        ).fetchone()[0]
         quarantined = con.execute(
-            f"""INSERT INTO raw.quarantine
-                  (source, format, file_sha256, landed_path, line, byte_offset, raw_record, reason)
+            f"""INSERT INTO ringledger_batch_quarantine
                 SELECT ?, ?, ?, ?, line, byte_offset, raw_record, reason FROM {BAD} ORDER BY line""",
             [landed.source, fmt.name, landed.sha256, landed.landed_path],
         ).fetchone()[0]
         con.execute(f"DROP TABLE {STAGED}")
         con.execute(f"DROP TABLE {BAD}")
-        con.execute(
-            """INSERT INTO raw.loaded_files
-                 (source, format, sha256, original_name, landed_path, size, landed_at,
-                  records, quarantined)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [
-                landed.source,
-                fmt.name,
-                landed.sha256,
-                landed.original_name,
-                landed.landed_path,
-                landed.size,
-                landed.landed_at,
-                records,
-                quarantined,
-            ],
-        )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+        self.files.append(
+            (
+                landed.source, fmt.name, landed.sha256, landed.original_name, landed.landed_path,
+                landed.size, landed.landed_at, records, quarantined,
+            )
+        )  # fmt: skip
+        return records, quarantined
+
+    def flush(self) -> None:
+        """Write the batch in one transaction and start an empty one."""
+        if not self.files:
+            return
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for name in sorted(self.formats):
+                con.execute(
+                    f"INSERT INTO {FORMATS[name].raw_table} SELECT * FROM {self._table(FORMATS[name])}"
+                )
+            con.execute(
+                f"INSERT INTO raw.quarantine ({QUARANTINE_COLUMNS}) SELECT * FROM ringledger_batch_quarantine"
+            )
+            placeholders = ", ".join("?" * 9)
+            con.executemany(
+                f"INSERT INTO raw.loaded_files ({LOADED_FILES_COLUMNS}) VALUES ({placeholders})", self.files
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        for name in self.formats:
+            con.execute(f"DROP TABLE {self._table(FORMATS[name])}")
+        self.formats.clear()
+        self.files.clear()
+        con.execute("DELETE FROM ringledger_batch_quarantine")
+
+
+def _stage_into(
+    batch: _Batch,
+    landed: LandedFile,
+    landing_dir: Path,
+    encoding: str,
+    column_order: tuple[str, ...] | None,
+) -> FileLoad:
+    """Read one landed file with its format's reader and add it to the batch."""
+    fmt = FORMATS[landed.format]
+    path = landing_dir / landed.landed_path
+    # Staging touches only temporary tables; a failed scan must not abort the transaction.
+    staging = _stage_or_quarantine_whole(batch.con, fmt, path, encoding, column_order)
+    _fill_quarantine_details(batch.con, path, encoding)
+    records, quarantined = batch.add(fmt, landed)
     return FileLoad(
         landed.source,
         landed.landed_path,
@@ -135,6 +178,20 @@ def load_file(
         staging.skipped_lines,
         staging.ignored_columns,
     )
+
+
+def load_file(
+    con: duckdb.DuckDBPyConnection,
+    landed: LandedFile,
+    landing_dir: Path,
+    encoding: str = "utf-8",
+    column_order: tuple[str, ...] | None = None,
+) -> FileLoad:
+    """Load one landed file into its format's raw table, quarantining what does not parse."""
+    batch = _Batch(con)
+    load = _stage_into(batch, landed, landing_dir, encoding, column_order)
+    batch.flush()
+    return load
 
 
 def _stage_or_quarantine_whole(
@@ -214,9 +271,12 @@ def load_pending(
     ensure_raw_schema(con)
     encodings = encodings or {}
     column_orders = column_orders or {}
-    return [
-        load_file(
-            con, landed, landing_dir, encodings.get(landed.source, "utf-8"), column_orders.get(landed.source)
-        )
-        for landed in pending_files(con, landing_dir, formats)
-    ]
+    batch = _Batch(con)
+    loads = []
+    for landed in pending_files(con, landing_dir, formats):
+        encoding = encodings.get(landed.source, "utf-8")
+        loads.append(_stage_into(batch, landed, landing_dir, encoding, column_orders.get(landed.source)))
+        if len(batch.files) >= BATCH_FILES:
+            batch.flush()
+    batch.flush()
+    return loads
