@@ -7,25 +7,16 @@
   A new format is one more CTE and one more union branch.
 -#}
 with asterisk_cdr_csv as (
-    select
-        source_name, 'asterisk_cdr_csv' as pbx_format, landed_file_sha256, landed_path, record_no,
-        linked_id as call_key_in_source, cdr_sequence as sequence_in_call,
-        started_at_local, answered_at_local, ended_at_local,
-        null::timestamp as started_at_utc, null::timestamp as answered_at_utc, null::timestamp as ended_at_utc,
-        leg_disposition, billable_seconds, account_code, caller_number, called_number,
-        channel_endpoint as from_endpoint, dst_channel_endpoint as to_endpoint,
-        channel_endpoint as from_extension, dst_channel_endpoint as to_extension,
-        case when last_application = 'Queue' then split_part(last_application_data, ',', 1) end as queue_name
-    from {{ ref('stg_asterisk_cdr_csv__legs') }}
+{{ asterisk_leg_branch('stg_asterisk_cdr_csv__legs', 'asterisk_cdr_csv') }}
 ),
 
 cisco_cucm_cdr as (
     select
-        source_name, 'cisco_cucm_cdr' as pbx_format, landed_file_sha256, landed_path, record_no,
+        {{ leg_lineage('cisco_cucm_cdr') }},
         call_key_in_source, origination_epoch as sequence_in_call,
         null::timestamp as started_at_local, null::timestamp as answered_at_local, null::timestamp as ended_at_local,
         started_at_utc, answered_at_utc, ended_at_utc,
-        leg_disposition, billable_seconds, account_code, caller_number, called_number,
+        {{ leg_outcome_and_parties() }},
         orig_device as from_endpoint, dest_device as to_endpoint,
         caller_number as from_extension, final_called_number as to_extension,
         hunt_pilot_dn as queue_name
@@ -34,11 +25,10 @@ cisco_cucm_cdr as (
 
 avaya_ipoffice_smdr as (
     select
-        source_name, 'avaya_ipoffice_smdr' as pbx_format, landed_file_sha256, landed_path, record_no,
+        {{ leg_lineage('avaya_ipoffice_smdr') }},
         call_key_in_source, record_no as sequence_in_call,
-        started_at_local, answered_at_local, ended_at_local,
-        null::timestamp as started_at_utc, null::timestamp as answered_at_utc, null::timestamp as ended_at_utc,
-        leg_disposition, billable_seconds, account_code, caller_number, called_number,
+        {{ local_times_only() }},
+        {{ leg_outcome_and_parties() }},
         case when direction_flag = 'I' then party2_line end as from_endpoint,
         case when direction_flag <> 'I' then party2_line end as to_endpoint,
         case when direction_flag <> 'I' then party1_extension end as from_extension,
@@ -48,39 +38,19 @@ avaya_ipoffice_smdr as (
 ),
 
 asterisk_cdr_custom as (
-    select
-        source_name, 'asterisk_cdr_custom' as pbx_format, landed_file_sha256, landed_path, record_no,
-        linked_id as call_key_in_source, cdr_sequence as sequence_in_call,
-        started_at_local, answered_at_local, ended_at_local,
-        null::timestamp as started_at_utc, null::timestamp as answered_at_utc, null::timestamp as ended_at_utc,
-        leg_disposition, billable_seconds, account_code, caller_number, called_number,
-        channel_endpoint as from_endpoint, dst_channel_endpoint as to_endpoint,
-        channel_endpoint as from_extension, dst_channel_endpoint as to_extension,
-        case when last_application = 'Queue' then split_part(last_application_data, ',', 1) end as queue_name
-    from {{ ref('stg_asterisk_cdr_custom__legs') }}
+{{ asterisk_leg_branch('stg_asterisk_cdr_custom__legs', 'asterisk_cdr_custom') }}
 ),
 
 asterisk_cdr_db as (
-    select
-        source_name, 'asterisk_cdr_db' as pbx_format, landed_file_sha256, landed_path, record_no,
-        linked_id as call_key_in_source, cdr_sequence as sequence_in_call,
-        started_at_local, answered_at_local, ended_at_local,
-        null::timestamp as started_at_utc, null::timestamp as answered_at_utc, null::timestamp as ended_at_utc,
-        leg_disposition, billable_seconds, account_code, caller_number, called_number,
-        channel_endpoint as from_endpoint, dst_channel_endpoint as to_endpoint,
-        channel_endpoint as from_extension, dst_channel_endpoint as to_extension,
-        case when last_application = 'Queue' then split_part(last_application_data, ',', 1) end as queue_name
-    from {{ ref('stg_asterisk_cdr_db__legs') }}
-    where is_call_record
+{{ asterisk_leg_branch('stg_asterisk_cdr_db__legs', 'asterisk_cdr_db', where='is_call_record') }}
 ),
 
 threecx_cdr as (
     select
-        source_name, 'threecx_cdr' as pbx_format, landed_file_sha256, landed_path, record_no,
+        {{ leg_lineage('threecx_cdr') }},
         call_key_in_source, record_no as sequence_in_call,
-        started_at_local, answered_at_local, ended_at_local,
-        null::timestamp as started_at_utc, null::timestamp as answered_at_utc, null::timestamp as ended_at_utc,
-        leg_disposition, billable_seconds, account_code, caller_number, called_number,
+        {{ local_times_only() }},
+        {{ leg_outcome_and_parties() }},
         from_party_dn as from_endpoint, to_party_dn as to_endpoint,
         from_party_extension as from_extension, to_party_extension as to_extension,
         null::varchar as queue_name
@@ -89,11 +59,10 @@ threecx_cdr as (
 
 freeswitch_cdr_csv as (
     select
-        source_name, 'freeswitch_cdr_csv' as pbx_format, landed_file_sha256, landed_path, record_no,
+        {{ leg_lineage('freeswitch_cdr_csv') }},
         call_key_in_source, record_no as sequence_in_call,
-        started_at_local, answered_at_local, ended_at_local,
-        null::timestamp as started_at_utc, null::timestamp as answered_at_utc, null::timestamp as ended_at_utc,
-        leg_disposition, billable_seconds, account_code, caller_number, called_number,
+        {{ local_times_only() }},
+        {{ leg_outcome_and_parties() }},
         dialplan_context as from_endpoint, null::varchar as to_endpoint,
         caller_number as from_extension, called_number as to_extension,
         null::varchar as queue_name
@@ -102,11 +71,10 @@ freeswitch_cdr_csv as (
 
 grandstream_ucm_api as (
     select
-        source_name, 'grandstream_ucm_api' as pbx_format, landed_file_sha256, landed_path, record_no,
+        {{ leg_lineage('grandstream_ucm_api') }},
         call_key_in_source, acct_id as sequence_in_call,
-        started_at_local, answered_at_local, ended_at_local,
-        null::timestamp as started_at_utc, null::timestamp as answered_at_utc, null::timestamp as ended_at_utc,
-        leg_disposition, billable_seconds, account_code, caller_number, called_number,
+        {{ local_times_only() }},
+        {{ leg_outcome_and_parties() }},
         src_trunk_name as from_endpoint, dst_trunk_name as to_endpoint,
         channel_extension as from_extension, dst_channel_extension as to_extension,
         case when action_type like 'RINGGROUP[%' or action_type like 'QUEUE[%' then action_type end as queue_name,
@@ -117,10 +85,9 @@ grandstream_ucm_api as (
 
 mitel_5000_smdr as (
     select
-        source_name, 'mitel_5000_smdr' as pbx_format, landed_file_sha256, landed_path, record_no,
+        {{ leg_lineage('mitel_5000_smdr') }},
         landed_file_sha256 || ':' || record_no as call_key_in_source, record_no as sequence_in_call,
-        started_at_local, answered_at_local, ended_at_local,
-        null::timestamp as started_at_utc, null::timestamp as answered_at_utc, null::timestamp as ended_at_utc,
+        {{ local_times_only() }},
         leg_disposition, billable_seconds, null::varchar as account_code,
         case when is_incoming then digits else extension end as caller_number,
         case when is_incoming then extension else digits end as called_number,
@@ -133,10 +100,9 @@ mitel_5000_smdr as (
 
 mitel_mivb_smdr as (
     select
-        source_name, 'mitel_mivb_smdr' as pbx_format, landed_file_sha256, landed_path, record_no,
+        {{ leg_lineage('mitel_mivb_smdr') }},
         landed_file_sha256 || ':' || record_no as call_key_in_source, record_no as sequence_in_call,
-        started_at_local, answered_at_local, ended_at_local,
-        null::timestamp as started_at_utc, null::timestamp as answered_at_utc, null::timestamp as ended_at_utc,
+        {{ local_times_only() }},
         leg_disposition, billable_seconds, account_code, calling_party as caller_number, called_number,
         calling_party as from_endpoint, called_party as to_endpoint,
         calling_party as from_extension, called_party as to_extension,
@@ -146,10 +112,9 @@ mitel_mivb_smdr as (
 
 avaya_cm_cdr as (
     select
-        source_name, 'avaya_cm_cdr' as pbx_format, landed_file_sha256, landed_path, record_no,
+        {{ leg_lineage('avaya_cm_cdr') }},
         landed_file_sha256 || ':' || record_no as call_key_in_source, record_no as sequence_in_call,
-        started_at_local, answered_at_local, ended_at_local,
-        null::timestamp as started_at_utc, null::timestamp as answered_at_utc, null::timestamp as ended_at_utc,
+        {{ local_times_only() }},
         leg_disposition, billable_seconds, account_code, calling_number as caller_number,
         dialed_number as called_number,
         incoming_trunk as from_endpoint, outgoing_trunk as to_endpoint,
@@ -160,11 +125,10 @@ avaya_cm_cdr as (
 
 panasonic_smdr as (
     select
-        source_name, 'panasonic_smdr' as pbx_format, landed_file_sha256, landed_path, record_no,
+        {{ leg_lineage('panasonic_smdr') }},
         landed_file_sha256 || ':' || record_no as call_key_in_source, record_no as sequence_in_call,
-        started_at_local, answered_at_local, ended_at_local,
-        null::timestamp as started_at_utc, null::timestamp as answered_at_utc, null::timestamp as ended_at_utc,
-        leg_disposition, billable_seconds, account_code, caller_number, called_number,
+        {{ local_times_only() }},
+        {{ leg_outcome_and_parties() }},
         case when is_incoming then co_line end as from_endpoint,
         case when not is_incoming then co_line end as to_endpoint,
         case when not is_incoming then extension end as from_extension,
@@ -175,11 +139,10 @@ panasonic_smdr as (
 
 nec_smdr as (
     select
-        source_name, 'nec_smdr' as pbx_format, landed_file_sha256, landed_path, record_no,
+        {{ leg_lineage('nec_smdr') }},
         landed_file_sha256 || ':' || record_no as call_key_in_source, record_no as sequence_in_call,
-        started_at_local, answered_at_local, ended_at_local,
-        null::timestamp as started_at_utc, null::timestamp as answered_at_utc, null::timestamp as ended_at_utc,
-        leg_disposition, billable_seconds, account_code, caller_number, called_number,
+        {{ local_times_only() }},
+        {{ leg_outcome_and_parties() }},
         case when record_kind = 'incoming' then route_number end as from_endpoint,
         case when record_kind = 'outgoing' then route_number end as to_endpoint,
         calling_number as from_extension, called_party_number as to_extension,

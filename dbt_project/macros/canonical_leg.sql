@@ -1,0 +1,37 @@
+{#-
+  Pieces of the canonical leg schema that every format's branch of
+  int_call_legs_unioned selects the same way.
+-#}
+
+{#- Where the leg came from: source, format, landed file and record number. -#}
+{% macro leg_lineage(pbx_format) -%}
+source_name, '{{ pbx_format }}' as pbx_format, landed_file_sha256, landed_path, record_no
+{%- endmacro %}
+
+{#- For formats that stamp the site's wall clock: UTC is derived later from the site's time zone. -#}
+{% macro local_times_only() -%}
+started_at_local, answered_at_local, ended_at_local,
+        null::timestamp as started_at_utc, null::timestamp as answered_at_utc, null::timestamp as ended_at_utc
+{%- endmacro %}
+
+{#- Outcome, talk time, account code and both numbers as the staging model names them. -#}
+{% macro leg_outcome_and_parties() -%}
+leg_disposition, billable_seconds, account_code, caller_number, called_number
+{%- endmacro %}
+
+{#-
+  A whole branch for the Asterisk family (cdr_csv, cdr_custom, the cdr table): legs share
+  linkedid, channel names carry the trunk or the extension, a Queue() app names the queue.
+-#}
+{% macro asterisk_leg_branch(staging_model, pbx_format, where='true') -%}
+    select
+        {{ leg_lineage(pbx_format) }},
+        linked_id as call_key_in_source, cdr_sequence as sequence_in_call,
+        {{ local_times_only() }},
+        {{ leg_outcome_and_parties() }},
+        channel_endpoint as from_endpoint, dst_channel_endpoint as to_endpoint,
+        channel_endpoint as from_extension, dst_channel_endpoint as to_extension,
+        case when last_application = 'Queue' then split_part(last_application_data, ',', 1) end as queue_name
+    from {{ ref(staging_model) }}
+    where {{ where }}
+{%- endmacro %}
