@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from ingestion.collectors import compression
 from ingestion.formats import FORMATS, FormatDefinition
 from ingestion.formats.definition import Delimited, FixedWidth
 from ingestion.landing import LandedFile, read_manifest
@@ -165,10 +166,11 @@ def _stage_into(
 ) -> FileLoad:
     """Read one landed file with its format's reader and add it to the batch."""
     fmt = FORMATS[landed.format]
-    path = landing_dir / landed.landed_path
-    # Staging touches only temporary tables; a failed scan must not abort the transaction.
-    staging = _stage_or_quarantine_whole(batch.con, fmt, path, encoding, column_order)
-    _fill_quarantine_details(batch.con, path, encoding)
+    # .gz/.zst land as received; readers see the decompressed text (lines and offsets count in it).
+    with compression.decompressed_copy(landing_dir / landed.landed_path) as path:
+        # Staging touches only temporary tables; a failed scan must not abort the transaction.
+        staging = _stage_or_quarantine_whole(batch.con, fmt, path, encoding, column_order)
+        _fill_quarantine_details(batch.con, path, encoding)
     records, quarantined = batch.add(fmt, landed)
     return FileLoad(
         landed.source,
@@ -203,6 +205,8 @@ def _stage_or_quarantine_whole(
 ) -> Staging:
     """Stage the file; if its reader cannot read it at all, stage nothing and quarantine the file."""
     try:
+        if compression.is_compressed(path.name):  # decompressed_copy gave it back: it does not decode
+            raise ValueError("compressed file does not decode to its end (truncated or corrupt)")
         return stage_file(con, fmt, path, encoding, column_order)
     except (duckdb.Error, ValueError) as exc:
         columns = ", ".join(f"NULL::VARCHAR AS {quote_ident(c)}" for c in fmt.columns)

@@ -1,13 +1,19 @@
 """Compressed PBX files (``.gz``, ``.zst``): landing keeps them as received; this checks they are whole.
 
 For parsers: read a landed file's text with ``smart_open.open(path, "rb")`` (it
-decompresses by extension: .gz, .zst, .bz2, .xz), or :func:`open_decompressed`.
+decompresses by extension: .gz, .zst, .bz2, .xz), or :func:`open_decompressed`;
+readers that need a plain file (line numbers, byte offsets, transcoding) use
+:func:`decompressed_copy`.
 """
 
 from __future__ import annotations
 
 import gzip
+import shutil
+import tempfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -25,6 +31,28 @@ def is_compressed(name: str) -> bool:
 def open_decompressed(path: Path) -> BinaryIO:
     """The decompressed bytes of a landed file (plain files are returned as they are)."""
     return smart_open.open(str(path), "rb")
+
+
+@contextmanager
+def decompressed_copy(path: Path) -> Iterator[Path]:
+    """A plain file with the decompressed bytes, removed afterwards (a plain file is itself).
+
+    Line numbers and byte offsets read from it count in the decompressed text, as the PBX wrote it.
+    A file that does not decode (truncated, corrupt) is given back as it is, still compressed: the raw
+    load quarantines it whole.
+    """
+    if not is_compressed(path.name):
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="ringledger-decompress-") as folder:
+        plain = Path(folder) / path.name[: path.name.rfind(".")]  # no compression suffix for readers
+        try:
+            with open_decompressed(path) as reader, plain.open("wb") as writer:
+                shutil.copyfileobj(reader, writer, _CHUNK)
+        except (EOFError, OSError, zlib.error, zstd.ZstdError):
+            yield path
+            return
+        yield plain
 
 
 def is_complete(path: Path) -> bool:
