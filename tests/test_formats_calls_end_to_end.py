@@ -10,6 +10,7 @@ next to the figure), not by running the models.
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -404,3 +405,22 @@ def test_cisco_cmr_quality_joins_both_endpoints_of_the_leg(samples_run: Settings
     ).fetchall()
     # Call 2-25447: leg 47874239 (SEPCC7F750586B7) -> 47874240 (SEPCC8E7148AD29), one CMR each.
     assert rows == [("cucm-pbx:2-25447", "SEPCC7F750586B7", "SEPCC8E7148AD29", 0.0, 0.0011, 0.0011, 0, 8, 1)]
+
+
+def test_recording_references_reach_the_calls_that_were_recorded(samples_run: Settings):
+    """Grandstream names the recording of a leg; the call carries it (trailing '@' removed)."""
+    sample = SAMPLES / "grandstream_ucm_cdr" / "louis171_ucm_cdrapi_records_masked.jsonl"
+    dialled, everything = set(), set()
+    for line in sample.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        for part in record.values() if "main_cdr" in record else [record]:
+            if isinstance(part, dict) and part.get("recordfiles"):
+                everything.add(part["recordfiles"].rstrip("@"))
+                if part.get("lastapp") == "Dial":
+                    dialled.add(part["recordfiles"].rstrip("@"))
+    con = _published(samples_run)
+    refs = con.execute(
+        "SELECT recording_ref FROM fct_calls WHERE site_id = 'grandstream' AND recording_ref IS NOT NULL"
+    ).fetchall()
+    found = {name for (ref,) in refs for name in ref.split(";")}
+    assert dialled <= found <= everything

@@ -23,7 +23,7 @@ leg_disposition, billable_seconds, account_code, caller_number, called_number
   A whole branch for the Asterisk family (cdr_csv, cdr_custom, the cdr table): legs share
   linkedid, channel names carry the trunk or the extension, a Queue() app names the queue.
 -#}
-{% macro asterisk_leg_branch(staging_model, pbx_format, where='true') -%}
+{% macro asterisk_leg_branch(staging_model, pbx_format, where='true', extra_columns=none) -%}
     select
         {{ leg_lineage(pbx_format) }},
         linked_id as call_key_in_source, cdr_sequence as sequence_in_call,
@@ -32,6 +32,8 @@ leg_disposition, billable_seconds, account_code, caller_number, called_number
         channel_endpoint as from_endpoint, dst_channel_endpoint as to_endpoint,
         channel_endpoint as from_extension, dst_channel_endpoint as to_extension,
         case when last_application = 'Queue' then split_part(last_application_data, ',', 1) end as queue_name
+        {%- if extra_columns %},
+        {{ extra_columns }}{% endif %}
     from {{ ref(staging_model) }}
     where {{ where }}
 {%- endmacro %}

@@ -4,7 +4,8 @@
   Each format contributes one CTE mapping its staging model onto the same columns:
   the endpoints on each side (a trunk's name on the PBX, or an extension) decide
   direction; a format that stamps UTC leaves the local times null and vice versa.
-  A new format is one more CTE and one more union branch.
+  A new format is one more CTE and one more union branch. Branches are unioned by
+  name, so a column only some formats have (record_part, recording_ref) is null elsewhere.
 -#}
 with asterisk_cdr_csv as (
 {{ asterisk_leg_branch('stg_asterisk_cdr_csv__legs', 'asterisk_cdr_csv') }}
@@ -42,7 +43,7 @@ asterisk_cdr_custom as (
 ),
 
 asterisk_cdr_db as (
-{{ asterisk_leg_branch('stg_asterisk_cdr_db__legs', 'asterisk_cdr_db', where='is_call_record') }}
+{{ asterisk_leg_branch('stg_asterisk_cdr_db__legs', 'asterisk_cdr_db', where='is_call_record', extra_columns='recording_file as recording_ref') }}
 ),
 
 threecx_cdr as (
@@ -78,7 +79,8 @@ grandstream_ucm_api as (
         src_trunk_name as from_endpoint, dst_trunk_name as to_endpoint,
         channel_extension as from_extension, dst_channel_extension as to_extension,
         case when action_type like 'RINGGROUP[%' or action_type like 'QUEUE[%' then action_type end as queue_name,
-        cdr_part as record_part
+        cdr_part as record_part,
+        recording_files as recording_ref
     from {{ ref('stg_grandstream_ucm_api__legs') }}
     where counts_as_leg
 ),
@@ -152,27 +154,27 @@ nec_smdr as (
 
 unioned as (
     select * from asterisk_cdr_csv
-    union all
+    union all by name
     select * from cisco_cucm_cdr
-    union all
+    union all by name
     select * from avaya_ipoffice_smdr
-    union all
+    union all by name
     select * from asterisk_cdr_custom
-    union all
+    union all by name
     select * from asterisk_cdr_db
-    union all
+    union all by name
     select * from threecx_cdr
-    union all
+    union all by name
     select * from freeswitch_cdr_csv
-    union all
+    union all by name
     select * from mitel_5000_smdr
-    union all
+    union all by name
     select * from mitel_mivb_smdr
-    union all
+    union all by name
     select * from avaya_cm_cdr
-    union all
+    union all by name
     select * from panasonic_smdr
-    union all
+    union all by name
     select * from nec_smdr
     {# last and by name: one Grandstream line holds several CDRs, record_part tells them apart #}
     union all by name

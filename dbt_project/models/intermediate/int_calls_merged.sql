@@ -43,6 +43,7 @@ select
     arg_min(queue_name, leg_order) filter (where queue_name is not null) as queue_name,
     arg_min(trunk_id, leg_order) filter (where trunk_id is not null) as trunk_id,
     max(account_code) filter (where leg_order = 1) as account_code,
+    string_agg(distinct recording_ref, ';' order by recording_ref) as recording_ref,
     count(*) as leg_count,
     max(loaded_at) as loaded_at,
     coalesce(sum(billable_seconds), 0) as talk_seconds

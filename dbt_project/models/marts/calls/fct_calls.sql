@@ -73,6 +73,7 @@ select
     calls.trunk_id,
     trunks.carrier,
     calls.account_code,
+    calls.recording_ref,
     cast(calls.leg_count as integer) as leg_count,
     cast(
         date_diff('second', calls.started_at_utc, coalesce(calls.answered_at_utc, calls.ended_at_utc))
