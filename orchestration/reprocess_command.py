@@ -26,7 +26,9 @@ def _day(text: str) -> str:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--source", default="", help="only this configured source (default: all)")
-    parser.add_argument("--from", dest="first_day", type=_day, required=True, help="first local day, YYYY-MM-DD")
+    parser.add_argument(
+        "--from", dest="first_day", type=_day, required=True, help="first local day, YYYY-MM-DD"
+    )
     parser.add_argument("--to", dest="last_day", type=_day, required=True, help="last local day, YYYY-MM-DD")
 
 

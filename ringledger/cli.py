@@ -16,7 +16,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "land": ("ingestion.command", "copy new PBX files from the configured sources into the landing zone"),
     "collect": ("ingestion.collect_command", "run one source's collector (TCP, serial, folder, S3, SFTP)"),
     "pipeline": ("orchestration.command", "run the whole Dagster pipeline once, in this process"),
-    "reprocess": ("orchestration.reprocess_command", "rebuild the call facts of a date range from raw, then publish"),
+    "reprocess": (
+        "orchestration.reprocess_command",
+        "rebuild the call facts of a date range from raw, then publish",
+    ),
     "publish": ("ringledger.publish", "publish a read-only serving copy of the warehouse marts"),
     "paths": ("ringledger.paths_command", "print the folders and files this installation uses"),
     "formats": ("ingestion.formats_command", "list the PBX formats: layout, time base, durations, leg links"),

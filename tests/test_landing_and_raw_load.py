@@ -84,7 +84,8 @@ def test_raw_load_keeps_every_record_with_lineage_and_loads_once(source: Source,
     # Lineage: record n of a file is line n of the file as the PBX wrote it.
     digest = sha256_of(sample)
     row = con.execute(
-        'SELECT src, linkedid, "sequence" FROM raw.asterisk_cdr_csv WHERE _file_sha256 = ? AND _record_no = 3',
+        'SELECT src, linkedid, "sequence" FROM raw.asterisk_cdr_csv '
+        "WHERE _file_sha256 = ? AND _record_no = 3",
         [digest],
     ).fetchone()
     third_line = sample.read_bytes().splitlines()[2].decode("utf-8", "replace")

@@ -41,7 +41,7 @@ def dbt_reprocess_args(first_day: str, last_day: str, source: str = "") -> list[
     backfill_policy=dg.BackfillPolicy.single_run(),
     deps=[dg.AssetKey(["raw", name]) for name in FORMATS],
     group_name="reprocess",
-    description="Call facts of the partition's local days rebuilt from raw (fct_calls rows replaced exactly).",
+    description="Call facts of the partition's local days rebuilt from raw (fct_calls rows replaced).",
 )
 def call_facts_by_day(
     context: dg.AssetExecutionContext,
@@ -52,7 +52,9 @@ def call_facts_by_day(
 ) -> None:
     days = context.partition_key_range
     context.log.info(f"rebuilding call facts {days.start}..{days.end} for {config.source or 'all sources'}")
-    dbt.cli(dbt_reprocess_args(days.start, days.end, config.source), manifest=dbt_project.manifest_path).wait()
+    dbt.cli(
+        dbt_reprocess_args(days.start, days.end, config.source), manifest=dbt_project.manifest_path
+    ).wait()
     publication = publish(Path(warehouse.path), locations.published_path)
     context.log.info(f"published {publication.path}")
 
