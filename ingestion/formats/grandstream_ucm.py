@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from ingestion.formats.asterisk_cdr_csv import ASTERISK_CDR_COLUMNS
 from ingestion.formats.definition import (
     Delimited,
     FormatDefinition,
@@ -23,24 +24,8 @@ from ingestion.formats.patterns import ISO_DATETIME, SECONDS
 
 UCM_COLUMNS = (
     "AcctId",
-    "accountcode",
-    "src",
-    "dst",
-    "dcontext",
-    "clid",
-    "channel",
-    "dstchannel",
-    "lastapp",
-    "lastdata",
-    "start",
-    "answer",
-    "end",
-    "duration",
-    "billsec",
-    "disposition",
-    "amaflags",
-    "uniqueid",
-    "userfield",
+    # Asterisk's own CDR fields, in cdr_csv order (accountcode … userfield)
+    *ASTERISK_CDR_COLUMNS[: ASTERISK_CDR_COLUMNS.index("userfield") + 1],
     "channel_ext",
     "dstchannel_ext",
     "service",
