@@ -37,3 +37,12 @@ leg_disposition, billable_seconds, account_code, caller_number, called_number
     from {{ ref(staging_model) }}
     where {{ where }}
 {%- endmacro %}
+
+{#- The lineage columns every raw table carries, renamed for staging (optionally from a table alias). -#}
+{% macro raw_lineage(alias=none) -%}
+{%- set p = alias ~ '.' if alias else '' -%}
+{{ p }}_source as source_name,
+        {{ p }}_file_sha256 as landed_file_sha256,
+        {{ p }}_landed_path as landed_path,
+        {{ p }}_record_no as record_no
+{%- endmacro %}

@@ -9,10 +9,7 @@ with source as (
 
 renamed as (
     select
-        _source as source_name,
-        _file_sha256 as landed_file_sha256,
-        _landed_path as landed_path,
-        _record_no as record_no,
+        {{ raw_lineage() }},
         nullif(id, '') as row_id,
         nullif(accountcode, '') as account_code,
         src as caller_number,

@@ -15,10 +15,7 @@ landed_files as (
 
 renamed as (
     select
-        source._source as source_name,
-        source._file_sha256 as landed_file_sha256,
-        source._landed_path as landed_path,
-        source._record_no as record_no,
+        {{ raw_lineage('source') }},
         nullif(trim(source.record_date), '') as record_date_text,
         landed_files.landed_at_local,
         to_hours(try_cast(source.time_hour as integer)) + to_minutes(try_cast(source.time_minute as integer))

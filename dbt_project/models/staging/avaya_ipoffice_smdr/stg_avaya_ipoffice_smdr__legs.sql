@@ -9,10 +9,7 @@ with source as (
 
 renamed as (
     select
-        _source as source_name,
-        _file_sha256 as landed_file_sha256,
-        _landed_path as landed_path,
-        _record_no as record_no,
+        {{ raw_lineage() }},
         call_id as call_key_in_source,
         try_strptime(call_start, '%Y/%m/%d %H:%M:%S') as call_started_at_local,
         {{ hms_to_seconds('connected_time') }} as connected_seconds,

@@ -12,10 +12,7 @@ with source as (
 
 renamed as (
     select
-        _source as source_name,
-        _file_sha256 as landed_file_sha256,
-        _landed_path as landed_path,
-        _record_no as record_no,
+        {{ raw_lineage() }},
         globalCallID_callManagerId || '-' || globalCallID_callId as call_key_in_source,
         callIdentifier as leg_identifier,
         nullif(directoryNum, '') as directory_number,

@@ -11,10 +11,7 @@ with source as (
 
 renamed as (
     select
-        _source as source_name,
-        _file_sha256 as landed_file_sha256,
-        _landed_path as landed_path,
-        _record_no as record_no,
+        {{ raw_lineage() }},
         uuid as call_key_in_source,
         nullif(bleg_uuid, '') as bleg_uuid,
         nullif(caller_id_name, '') as caller_name,

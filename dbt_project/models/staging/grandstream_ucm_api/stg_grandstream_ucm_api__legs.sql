@@ -12,10 +12,7 @@ with source as (
 
 renamed as (
     select
-        _source as source_name,
-        _file_sha256 as landed_file_sha256,
-        _landed_path as landed_path,
-        _record_no as record_no,
+        {{ raw_lineage() }},
         nullif(cdr_part, '') as cdr_part,
         try_cast(nullif(AcctId, '') as bigint) as acct_id,
         nullif(uniqueid, '') as unique_id,

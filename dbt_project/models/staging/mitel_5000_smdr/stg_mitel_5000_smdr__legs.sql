@@ -15,10 +15,7 @@ landed_files as (
 
 renamed as (
     select
-        source._source as source_name,
-        source._file_sha256 as landed_file_sha256,
-        source._landed_path as landed_path,
-        source._record_no as record_no,
+        {{ raw_lineage('source') }},
         landed_files.landed_at_local,
         upper(source.call_type) as call_type,
         source.extension,

@@ -15,10 +15,7 @@ landed_files as (
 
 renamed as (
     select
-        source._source as source_name,
-        source._file_sha256 as landed_file_sha256,
-        source._landed_path as landed_path,
-        source._record_no as record_no,
+        {{ raw_lineage('source') }},
         landed_files.landed_at_local,
         source."date" as month_day,
         {{ twelve_hour_time('source.start_time', "case when source.pm = 'P' then true end") }} as start_time_of_day,

@@ -13,10 +13,7 @@ with source as (
 
 renamed as (
     select
-        _source as source_name,
-        _file_sha256 as landed_file_sha256,
-        _landed_path as landed_path,
-        _record_no as record_no,
+        {{ raw_lineage() }},
         record_type,
         strptime(substr(s06_start_end_time, 1, 17), '%Y%m%d%H%M%S%g') as started_at_local,
         strptime(substr(s06_start_end_time, 18, 17), '%Y%m%d%H%M%S%g') as ended_at_local,

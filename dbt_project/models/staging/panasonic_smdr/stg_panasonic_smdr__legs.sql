@@ -11,10 +11,7 @@ with source as (
 
 renamed as (
     select
-        _source as source_name,
-        _file_sha256 as landed_file_sha256,
-        _landed_path as landed_path,
-        _record_no as record_no,
+        {{ raw_lineage() }},
         try_strptime("date", '%m/%d/%y') as end_date,
         {{ twelve_hour_time('left("time", 5)', "upper(right(\"time\", 2)) = 'PM'") }} as end_time_of_day,
         {{ hms_to_seconds("replace(duration, '''', ':')") }} as duration_seconds,

@@ -12,10 +12,7 @@ with source as (
 
 renamed as (
     select
-        _source as source_name,
-        _file_sha256 as landed_file_sha256,
-        _landed_path as landed_path,
-        _record_no as record_no,
+        {{ raw_lineage() }},
         trim(regexp_replace(historyid, '^Call ', '')) as history_id,
         callid as call_key_in_source,
         nullif(duration, '') as duration_text,
