@@ -1,12 +1,18 @@
-"""The Dagster sensor lands complete new files, keeps its state in its cursor, asks one load per arrival."""
+"""Dagster landing: the sensor and the landed_files asset take only complete files (the collectors' rule).
+
+The sensor keeps its state in its cursor and asks one load per arrival; the asset keeps it in the
+landing folder and looks twice per run.
+"""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import dagster as dg
 
 from ingestion.landing import read_manifest
+from orchestration.defs.ingest import LandingConfig, landed_files
 from orchestration.defs.sensors import new_pbx_files
 from orchestration.resources import LocationsResource
 from tests.collector_support import avaya_record, write_config
@@ -44,3 +50,68 @@ sources:
     third, cursor = _evaluate(locations, cursor)
     assert isinstance(third, dg.SkipReason)
     assert len(read_manifest(tmp_path / "landing")) == 1
+
+
+def _materialize_landing(locations: LocationsResource, settle_seconds: float) -> dict:
+    """Run the landed_files asset once, in process; return its metadata values."""
+    result = dg.materialize(
+        [landed_files],
+        resources={"locations": locations},
+        run_config=dg.RunConfig(ops={"landing__files": LandingConfig(settle_seconds=settle_seconds)}),
+    )
+    (event,) = result.get_asset_materialization_events()
+    return {k: v.value for k, v in event.materialization.metadata.items()}
+
+
+def test_asset_skips_growing_and_in_progress_files_and_takes_them_once_complete(tmp_path: Path):
+    drop, landing = tmp_path / "drop", tmp_path / "landing"
+    drop.mkdir()
+    input_dir = write_config(
+        tmp_path / "input",
+        f"""
+sources:
+  - name: ipo_files
+    site: hq
+    format: avaya_ipoffice_smdr
+    location: {drop}
+    pattern: "*.csv*"
+    transport: {{kind: folder, in_progress: ["*.part", "*.uploading"]}}
+""",
+    )
+    locations = LocationsResource(
+        input_dir=str(input_dir), landing_dir=str(landing), published_dir=str(tmp_path / "pub")
+    )
+    done = b"".join(avaya_record(n) for n in range(10))
+    (drop / "day1.csv").write_bytes(done)
+    (drop / "day2.csv.uploading").write_bytes(b"".join(avaya_record(n) for n in range(10, 20)))
+    growing, written, stop = drop / "day3.csv", [avaya_record(20)], threading.Event()
+    growing.write_bytes(written[0])
+
+    def pbx_writes() -> None:  # appends a record every 10 ms, through both looks of the run
+        with growing.open("ab") as writer:
+            while not stop.wait(0.01):
+                written.append(avaya_record(20 + len(written)))
+                writer.write(written[-1])
+                writer.flush()
+
+    writer = threading.Thread(target=pbx_writes)
+    writer.start()
+    try:
+        first = _materialize_landing(locations, settle_seconds=0.3)
+    finally:
+        stop.set()
+        writer.join()
+    assert [f.original_name for f in read_manifest(landing)] == ["day1.csv"]
+    assert (first["new_files"], first["not_complete"]) == (1, 2)  # day3 grew, day2 is still uploading
+
+    (drop / "day2.csv.uploading").rename(drop / "day2.csv")  # the uploader's final rename
+    second = _materialize_landing(locations, settle_seconds=0.3)
+    assert (second["new_files"], second["not_complete"]) == (2, 0)
+    by_name = {f.original_name: landing / f.landed_path for f in read_manifest(landing)}
+    assert sorted(by_name) == ["day1.csv", "day2.csv", "day3.csv"]
+    assert by_name["day3.csv"].read_bytes() == b"".join(written)  # whole, as the writer left it
+    assert by_name["day1.csv"].read_bytes() == done
+
+    third = _materialize_landing(locations, settle_seconds=0.3)
+    assert (third["new_files"], third["already_landed"], third["not_complete"]) == (0, 0, 0)
+    assert len(read_manifest(landing)) == 3

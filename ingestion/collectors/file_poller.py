@@ -4,7 +4,9 @@ A file is taken when (1) its name is not an in-progress name (``*.tmp``,
 ``*.part``, ``*~`` …, configurable per source), (2) two successive looks saw
 the same size and modification time, and (3) a ``.gz``/``.zst`` file decodes
 to its end. The state between looks is a small JSON-able mapping: the
-collector keeps it in a file, the Dagster sensor in its cursor.
+collector and the Dagster ``landed_files`` asset keep it in a file, the
+Dagster sensor in its cursor. ``poll_settled`` is the one-shot form for a
+batch run: it looks again after a short pause when a file was new or changed.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +30,7 @@ from ingestion.config import Source
 from ingestion.landing import LandedFile, land_files
 
 STATE_NAME = "files-state.json"
+SETTLE_SECONDS = 2.0  # between the two looks of a one-shot run
 
 
 @dataclass
@@ -89,7 +93,35 @@ def poll(source: Source, landing_dir: Path, state: dict[str, Any] | None = None)
     return result
 
 
-def _save_state(path: Path, state: dict[str, Any]) -> None:
+def poll_settled(
+    source: Source,
+    landing_dir: Path,
+    state: dict[str, Any] | None = None,
+    settle_seconds: float = SETTLE_SECONDS,
+) -> PollResult:
+    """Land what is complete now: look, and look again after ``settle_seconds`` if a file was new or changed.
+
+    A file is taken only when two looks agree, whether the earlier look is in ``state`` (a previous
+    run) or the first of these two; in-progress names and truncated compressed files still wait.
+    """
+    first = poll(source, landing_dir, state)
+    if not first.state["seen"]:
+        return first
+    time.sleep(settle_seconds)
+    second = poll(source, landing_dir, first.state)
+    second.landed = first.landed + second.landed
+    second.already_landed = first.already_landed + second.already_landed
+    return second
+
+
+def load_state(path: Path) -> dict[str, Any]:
+    """The poller state saved at ``path``, or an empty one."""
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def save_state(path: Path, state: dict[str, Any]) -> None:
+    """Replace the state at ``path`` atomically (a crash leaves the old or the new one)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")
     partial.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
     os.replace(partial, path)
@@ -102,13 +134,13 @@ def run_file_collector(
     directory = spool_root / source.name
     with exclusive(directory):
         state_path = directory / STATE_NAME
-        state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else {}
+        state = load_state(state_path)
         status = CollectorStatus(source=source.name, transport=source.transport.kind, state="polling")
         while True:
             try:
                 result = poll(source, landing_dir, state)
                 state = result.state
-                _save_state(state_path, state)
+                save_state(state_path, state)
                 status.files_landed += len(result.landed)
                 status.last_record_at = utc_now() if result.landed else status.last_record_at
                 status.last_error = None

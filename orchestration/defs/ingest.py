@@ -3,30 +3,61 @@
 import dagster as dg
 
 from ingestion import reference_load
+from ingestion.collectors.file_poller import SETTLE_SECONDS, load_state, poll_settled, save_state
 from ingestion.config import load_sites, load_sources
 from ingestion.formats import FORMATS
-from ingestion.landing import land_source
 from ingestion.raw_load import load_pending
 from ingestion.tariffs import read_tariffs
 from orchestration.resources import LocationsResource, WarehouseResource
 
 LANDED_FILES = dg.AssetKey(["landing", "files"])
 REFERENCE_TABLES = ("sites", "trunks", "dids", "sources", "tariff_rates")
+POLL_STATE_DIR = ".poll-state"  # under the landing folder: what the last run saw, per file source
+
+
+class LandingConfig(dg.Config):
+    settle_seconds: float = SETTLE_SECONDS  # pause before the second look at new or changed files
 
 
 @dg.asset(
     key=LANDED_FILES,
     group_name="ingest",
-    description="Immutable copies of every new PBX file, with a manifest.",
+    description="Immutable copies of every new complete PBX file of folder/S3/SFTP sources, with a manifest.",
 )
-def landed_files(context: dg.AssetExecutionContext, locations: LocationsResource) -> dg.MaterializeResult:
-    landed = duplicates = 0
+def landed_files(
+    context: dg.AssetExecutionContext, config: LandingConfig, locations: LocationsResource
+) -> dg.MaterializeResult:
+    """Land complete files by the collectors' rule: never an in-progress name, two looks must agree."""
+    landed = duplicates = waiting = 0
+    failed = []
     for source in load_sources(locations.input_path, known_formats=set(FORMATS)):
-        result = land_source(source, locations.landing_path)
+        if source.transport.is_stream:
+            continue  # its collector daemon lands spool chunks
+        state_path = locations.landing_path / POLL_STATE_DIR / f"{source.name}.json"
+        try:
+            result = poll_settled(
+                source, locations.landing_path, load_state(state_path), config.settle_seconds
+            )
+        except Exception as exc:  # one unreachable server must not keep the other sources out
+            failed.append(source.name)
+            context.log.warning(f"{source.name}: cannot poll ({type(exc).__name__}: {exc})")
+            continue
+        save_state(state_path, result.state)
         landed += len(result.landed)
-        duplicates += len(result.duplicates)
-        context.log.info(f"{source.name}: {len(result.landed)} new, {len(result.duplicates)} already landed")
-    return dg.MaterializeResult(metadata={"new_files": landed, "already_landed": duplicates})
+        duplicates += len(result.already_landed)
+        waiting += len(result.waiting)
+        context.log.info(
+            f"{source.name}: {len(result.landed)} new, {len(result.already_landed)} already landed, "
+            f"{len(result.waiting)} not complete ({', '.join(result.waiting[:5])})"
+        )
+    return dg.MaterializeResult(
+        metadata={
+            "new_files": landed,
+            "already_landed": duplicates,
+            "not_complete": waiting,
+            "sources_failed": ", ".join(failed),
+        }
+    )
 
 
 RAW_BOOKKEEPING = {
