@@ -8,6 +8,7 @@ expected; unknown fields are errors, so a typo never silently falls back to a de
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ STREAM_KINDS = ("tcp-listen", "tcp-connect", "serial")
 DEFAULT_IN_PROGRESS = ("*.tmp", "*.part", "*.partial", "*.filepart", "*.crdownload", "*~", ".*")
 PARITIES = ("none", "even", "odd", "mark", "space")
 FLOW_CONTROLS = ("none", "xonxoff", "rtscts", "dsrdtr")
+SHA256_FINGERPRINT = re.compile(r"SHA256:[A-Za-z0-9+/]{43}")  # as `ssh-keygen -lf` prints it
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,10 @@ class FileTransport:
     region: str | None = None  # s3
     key_file: str | None = None  # sftp
     password_env: str | None = None  # sftp: the variable holding the password, never the password
+    # sftp host key: a pinned fingerprint, or a known_hosts file (default ~/.ssh/known_hosts)
+    host_key_sha256: str | None = None
+    known_hosts: str | None = None
+    insecure_skip_host_key_check: bool = False  # connect unverified; logged as a warning
 
     @property
     def is_stream(self) -> bool:
@@ -129,6 +135,12 @@ class _Fields:
             raise self.fail(name, f"one of {list(choices)}")
         return value
 
+    def flag(self, name: str, default: bool) -> bool:
+        value = self.get(name, default)
+        if not isinstance(value, bool):
+            raise self.fail(name, "true or false")
+        return value
+
     def texts(self, name: str, default: tuple[str, ...]) -> tuple[str, ...]:
         value = self.get(name, default)
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
@@ -160,6 +172,22 @@ def _backoff(fields: _Fields) -> BackoffSettings:
     )
 
 
+def _host_key(fields: _Fields) -> dict[str, Any]:
+    """An SFTP source verifies its server one way: a fingerprint, a known_hosts file, or explicitly not."""
+    pinned = fields.text("host_key_sha256")
+    if pinned is not None and not SHA256_FINGERPRINT.fullmatch(pinned):
+        raise fields.fail("host_key_sha256", "an OpenSSH fingerprint like SHA256:<43 base64 characters>")
+    settings = {
+        "host_key_sha256": pinned,
+        "known_hosts": fields.text("known_hosts"),
+        "insecure_skip_host_key_check": fields.flag("insecure_skip_host_key_check", False),
+    }
+    chosen = [name for name, value in settings.items() if value]
+    if len(chosen) > 1:
+        raise ConfigError(fields.path, fields.where, f"fields {chosen} exclude each other: choose one")
+    return settings
+
+
 def _file(fields: _Fields, kind: str) -> FileTransport:
     return FileTransport(
         kind=kind,
@@ -168,6 +196,7 @@ def _file(fields: _Fields, kind: str) -> FileTransport:
         region=fields.text("region") if kind == "s3" else None,
         key_file=fields.text("key_file") if kind == "sftp" else None,
         password_env=fields.text("password_env") if kind == "sftp" else None,
+        **(_host_key(fields) if kind == "sftp" else {}),
     )
 
 

@@ -2,13 +2,15 @@
 
 The server runs with its own configuration, host key and authorized_keys in a temporary folder;
 the source's folder lives on that server, and every file goes through the same poller the folder,
-S3 collectors and the Dagster sensor use.
+S3 collectors and the Dagster sensor use. Sources pin the server's host key (fingerprint or
+known_hosts); a wrong or unknown key is refused.
 """
 
 from __future__ import annotations
 
 import getpass
 import gzip
+import logging
 import os
 import shutil
 import socket
@@ -22,6 +24,8 @@ from pathlib import Path
 import pytest
 
 from ingestion.collectors.file_poller import poll, run_file_collector
+from ingestion.collectors.host_keys import HostKeyError
+from ingestion.collectors.remote_files import RemoteFile, open_raw
 from ingestion.collectors.status import read_status
 from ingestion.config import Source, load_sources
 from ingestion.landing import read_manifest
@@ -44,9 +48,19 @@ class SftpServer:
     user: str
     key_file: Path
     root: Path  # a folder on the server for the test's files
+    host_key_sha256: str  # as OpenSSH's ssh-keygen prints it
+    known_hosts: Path  # holds the server's host key, and nothing else
+    other_key_sha256: str  # a real key the server does not have
 
     def location(self, folder: Path) -> str:
         return f"sftp://{self.user}@127.0.0.1:{self.port}{folder}"
+
+
+def _sha256(keygen: str, public_key: Path) -> str:
+    out = subprocess.run(
+        [keygen, "-l", "-E", "sha256", "-f", str(public_key)], capture_output=True, text=True, check=True
+    )
+    return out.stdout.split()[1]
 
 
 def _wait_for_banner(port: int, process: subprocess.Popen, log: Path, timeout: float = 15.0) -> None:
@@ -97,10 +111,20 @@ def sftp_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SftpServer
         _wait_for_banner(port, process, log)
         root = home / "files"
         root.mkdir()
+        known_hosts = home / "known_hosts"
+        known_hosts.write_text(f"[127.0.0.1]:{port} {(home / 'host_key.pub').read_text()}")
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv("HOME", str(home))  # no known_hosts, ~/.ssh keys or agent of the machine's user
             patch.delenv("SSH_AUTH_SOCK", raising=False)
-            yield SftpServer(port, user, home / "client_key", root)
+            yield SftpServer(
+                port,
+                user,
+                home / "client_key",
+                root,
+                host_key_sha256=_sha256(keygen, home / "host_key.pub"),
+                known_hosts=known_hosts,
+                other_key_sha256=_sha256(keygen, home / "client_key.pub"),
+            )
     finally:
         process.terminate()
         try:
@@ -110,14 +134,19 @@ def sftp_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SftpServer
             process.wait()
 
 
-def _sftp_source(server: SftpServer, folder: Path, name: str = "remote") -> Source:
+def _sftp_source(server: SftpServer, folder: Path, name: str = "remote", **host_key: object) -> Source:
+    """A source on the server; its host key pinned by fingerprint unless ``host_key`` says otherwise."""
     return Source(
         name=name,
         site="hq",
         format="avaya_ipoffice_smdr",
         location=server.location(folder),
         pattern="*.csv*",
-        transport=FileTransport(kind="sftp", key_file=str(server.key_file)),
+        transport=FileTransport(
+            kind="sftp",
+            key_file=str(server.key_file),
+            **(host_key or {"host_key_sha256": server.host_key_sha256}),
+        ),
     )
 
 
@@ -208,7 +237,7 @@ sources:
     format: avaya_ipoffice_smdr
     location: {sftp_server.location(folder)}
     pattern: "*.csv"
-    transport: {{kind: sftp, key_file: {sftp_server.key_file}}}
+    transport: {{kind: sftp, key_file: {sftp_server.key_file}, known_hosts: {sftp_server.known_hosts}}}
 """,
     )
     (source,) = load_sources(input_dir)
@@ -225,3 +254,59 @@ sources:
     status = read_status(spool, "branch-sftp")
     assert status is not None
     assert (status["transport"], status["files_landed"], status["last_error"]) == ("sftp", 1, None)
+
+
+def test_the_pinned_host_key_connects_and_a_wrong_one_is_refused(tmp_path: Path, sftp_server: SftpServer):
+    folder = _folder(sftp_server, "pinned")
+    (folder / "calls.csv").write_bytes(CONTENT)
+    landing, right = tmp_path / "landing", _sftp_source(sftp_server, folder)
+    (entry,) = poll(right, landing, poll(right, landing).state).landed
+    assert (landing / entry.landed_path).read_bytes() == CONTENT
+
+    wrong = _sftp_source(sftp_server, folder, "impostor", host_key_sha256=sftp_server.other_key_sha256)
+    with pytest.raises(HostKeyError) as refused:
+        poll(wrong, landing)
+    message = str(refused.value)
+    assert "SFTP source 'impostor'" in message and f"[127.0.0.1]:{sftp_server.port}" in message
+    assert f"offered host key ssh-ed25519 {sftp_server.host_key_sha256}" in message
+    assert f"does not match host_key_sha256 {sftp_server.other_key_sha256}; refusing to connect" in message
+    file = RemoteFile("calls.csv", wrong.location + "/calls.csv", len(CONTENT), 0.0)
+    with pytest.raises(HostKeyError, match="does not match host_key_sha256"), open_raw(wrong, file):
+        pass  # smart_open's reads are checked too, not only the listing
+    assert len(read_manifest(landing)) == 1
+
+
+def test_known_hosts_must_hold_the_servers_key(tmp_path: Path, sftp_server: SftpServer):
+    folder = _folder(sftp_server, "known")
+    (folder / "calls.csv").write_bytes(CONTENT)
+    trusted = _sftp_source(sftp_server, folder, known_hosts=str(sftp_server.known_hosts))
+    assert poll(trusted, tmp_path / "landing").waiting == ["calls.csv"]
+
+    entry = sftp_server.known_hosts.read_text()
+    other_port = tmp_path / "other_port"
+    other_port.write_text(entry.replace(f":{sftp_server.port} ", ":1 "))  # the key, for another server
+    changed = tmp_path / "changed"
+    changed.write_text(entry.split()[0] + " " + (sftp_server.key_file.with_suffix(".pub")).read_text())
+    for known_hosts, reason in [
+        (other_port, f"which is unknown: {other_port} has no entry for [127.0.0.1]:{sftp_server.port}"),
+        (changed, f"which does not match {changed} (ssh-ed25519 {sftp_server.other_key_sha256})"),
+        (None, "known_hosts file"),  # ~/.ssh/known_hosts by default; this HOME has none
+    ]:
+        source = _sftp_source(
+            sftp_server, folder, known_hosts=None if known_hosts is None else str(known_hosts)
+        )
+        with pytest.raises(HostKeyError, match="refusing to connect|does not exist") as refused:
+            poll(source, tmp_path / "landing")
+        assert reason in str(refused.value)
+
+
+def test_unverified_only_when_configured_and_with_a_warning(
+    tmp_path: Path, sftp_server: SftpServer, caplog: pytest.LogCaptureFixture
+):
+    folder = _folder(sftp_server, "insecure")
+    (folder / "calls.csv").write_bytes(CONTENT)
+    source = _sftp_source(sftp_server, folder, insecure_skip_host_key_check=True)
+    with caplog.at_level(logging.WARNING, logger="ingestion.collectors.host_keys"):
+        assert poll(source, tmp_path / "landing").waiting == ["calls.csv"]
+    (warning,) = [r for r in caplog.records if r.name == "ingestion.collectors.host_keys"]
+    assert "NOT verified (insecure_skip_host_key_check: true)" in warning.getMessage()

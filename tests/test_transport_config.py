@@ -9,7 +9,7 @@ import pytest
 from ingestion.collectors.status import CollectorStatus, write_status
 from ingestion.config import load_sources
 from ingestion.errors import ConfigError
-from ingestion.transport_config import SerialTransport, TcpTransport
+from ingestion.transport_config import FileTransport, SerialTransport, TcpTransport
 from tests.collector_support import write_config
 from tests.conftest import run_ringledger, settings_under
 
@@ -38,12 +38,32 @@ def test_stream_sources_need_no_location_and_get_defaults(tmp_path: Path):
         ("{kind: tcp-listen, port: 9000, framing: xml}", "field 'framing' should be one of"),
         ("{kind: tcp-listen, port: 9000, fsync: 5}", "unknown field(s) ['fsync']"),
         ("[tcp]", "transport: expected a mapping with a 'kind'"),
+        ("{kind: sftp, host_key_sha256: abc}", "field 'host_key_sha256' should be an OpenSSH fingerprint"),
+        ("{kind: sftp, insecure_skip_host_key_check: maybe}", "should be true or false, got 'maybe'"),
+        (
+            "{kind: sftp, known_hosts: /k, insecure_skip_host_key_check: true}",
+            "fields ['known_hosts', 'insecure_skip_host_key_check'] exclude each other",
+        ),
+        ("{kind: folder, known_hosts: /k}", "unknown field(s) ['known_hosts']"),
     ],
 )
 def test_bad_transports_name_file_entry_field_and_expectation(tmp_path: Path, transport: str, message: str):
     with pytest.raises(ConfigError) as error:
         _sources(tmp_path, transport)
     assert message in str(error.value) and "sources.yml" in str(error.value)
+
+
+def test_sftp_sources_pin_a_host_key_or_say_they_do_not(tmp_path: Path):
+    pin = "SHA256:" + "A1+/" * 10 + "xyz"
+    location = "location: sftp://cdr@pbx/out, "
+    (pinned,) = _sources(tmp_path, f"{{kind: sftp, host_key_sha256: '{pin}'}}", location)
+    (listed,) = _sources(tmp_path, "{kind: sftp, known_hosts: /etc/ringledger/known_hosts}", location)
+    (unsafe,) = _sources(tmp_path, "{kind: sftp, insecure_skip_host_key_check: true}", location)
+    (default,) = _sources(tmp_path, "{kind: sftp}", location)  # ~/.ssh/known_hosts, checked
+    assert isinstance(pinned.transport, FileTransport) and pinned.transport.host_key_sha256 == pin
+    assert listed.transport.known_hosts == "/etc/ringledger/known_hosts"  # type: ignore[union-attr]
+    assert unsafe.transport.insecure_skip_host_key_check  # type: ignore[union-attr]
+    assert default.transport == FileTransport(kind="sftp")
 
 
 def test_collect_status_reports_each_source(tmp_path: Path):

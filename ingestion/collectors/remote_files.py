@@ -49,8 +49,11 @@ def _bucket_and_prefix(location: str) -> tuple[str, str]:
 
 
 def _sftp_connect_kwargs(source: Source) -> dict[str, Any]:
+    from ingestion.collectors.host_keys import HostKeyCheck
+
     transport = source.transport
-    kwargs: dict[str, Any] = {}
+    # The transport verifies the server's host key before we authenticate (listing and reading alike).
+    kwargs: dict[str, Any] = {"transport_factory": HostKeyCheck.of(source)}
     if transport.key_file:  # type: ignore[union-attr]
         kwargs["key_filename"] = transport.key_file  # type: ignore[union-attr]
     if transport.password_env:  # type: ignore[union-attr]
@@ -89,7 +92,8 @@ def _list_sftp(source: Source) -> list[RemoteFile]:
 
     parts = urlsplit(source.location)
     client = paramiko.SSHClient()
-    # Same policy smart_open applies when it reads; pin host keys in ~/.ssh/known_hosts for production.
+    # The host key is checked by the transport (HostKeyCheck), as in smart_open's reads; this
+    # client's own, empty, known-hosts table then accepts the key the check already verified.
     client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
     client.connect(
         parts.hostname, port=parts.port or 22, username=parts.username, **_sftp_connect_kwargs(source)
