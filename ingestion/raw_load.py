@@ -1,9 +1,11 @@
 """Load landed files into the warehouse's raw tables: one row per record, with lineage.
 
-Each landed file is loaded once (``raw.loaded_files`` remembers it). Files are
-staged one by one into temporary tables, then written in batches, each batch in
-one transaction, so a crash leaves every file either whole or absent (and
-the warehouse file is committed once per batch, not once per file). The format's
+Each landed file is loaded once (``raw.loaded_files`` remembers it). Plain
+delimited files go many at a time through ``ingestion.bulk_load``; the others,
+and any group that fast path gives back, are staged one by one into temporary
+tables, then written in batches, each batch in one transaction, so a crash
+leaves every file either whole or absent (and the warehouse file is committed
+once per batch, not once per file). The format's
 reader (``ingestion.readers``) stages the records; records that do not parse go
 to ``raw.quarantine`` with file, line, byte offset (0-based), raw text and reason;
 the rest of the file still loads. A file whose reader fails outright is
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+from ingestion.bulk_load import group_files, load_group
 from ingestion.collectors import compression
 from ingestion.formats import FORMATS, FormatDefinition
 from ingestion.formats.definition import Delimited, FixedWidth
@@ -82,6 +85,7 @@ QUARANTINE_COLUMNS = "source, format, file_sha256, landed_path, line, byte_offse
 LOADED_FILES_COLUMNS = (
     "source, format, sha256, original_name, landed_path, size, landed_at, records, quarantined"
 )
+LOADED_FILES_SQL = f"INSERT INTO raw.loaded_files ({LOADED_FILES_COLUMNS}) VALUES ({', '.join('?' * 9)})"
 BATCH_FILES = 200
 
 
@@ -142,10 +146,7 @@ class _Batch:
             con.execute(
                 f"INSERT INTO raw.quarantine ({QUARANTINE_COLUMNS}) SELECT * FROM ringledger_batch_quarantine"
             )
-            placeholders = ", ".join("?" * 9)
-            con.executemany(
-                f"INSERT INTO raw.loaded_files ({LOADED_FILES_COLUMNS}) VALUES ({placeholders})", self.files
-            )
+            con.executemany(LOADED_FILES_SQL, self.files)
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
@@ -275,9 +276,25 @@ def load_pending(
     ensure_raw_schema(con)
     encodings = encodings or {}
     column_orders = column_orders or {}
-    batch = _Batch(con)
+    pending = pending_files(con, landing_dir, formats)
+    groups, rest = group_files(
+        [
+            (f, landing_dir / f.landed_path, encodings.get(f.source, "utf-8"), column_orders.get(f.source))
+            for f in pending
+        ]
+    )
     loads = []
-    for landed in pending_files(con, landing_dir, formats):
+    for group in groups:
+        per_file = load_group(con, group, LOADED_FILES_SQL)
+        rest += [f.landed for f in per_file]
+        sent_back = {id(f) for f in per_file}
+        loads += [
+            FileLoad(f.landed.source, f.landed.landed_path, f.records, 0, group.plan.skip,
+                     group.plan.ignored_columns)
+            for f in group.files if id(f) not in sent_back
+        ]  # fmt: skip
+    batch = _Batch(con)
+    for landed in rest:
         encoding = encodings.get(landed.source, "utf-8")
         loads.append(_stage_into(batch, landed, landing_dir, encoding, column_orders.get(landed.source)))
         if len(batch.files) >= BATCH_FILES:

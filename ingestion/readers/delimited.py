@@ -11,17 +11,63 @@ import csv
 import io
 import mmap
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from ingestion.formats.definition import Delimited, FormatDefinition, Header
 from ingestion.readers import BAD, STAGED, Staging, create_bad_table, quote_ident, sql_str
-from ingestion.text_decoding import codec_name, readable_by_duckdb
+from ingestion.readers.delimited_lines import stage_by_line
+from ingestion.text_decoding import codec_name, is_ascii_compatible, readable_by_duckdb
 
 REJECTS = "ringledger_rejects"
 _BLANK_LINE = re.compile(rb"(?m)^\r?$")
 _TRAILING = "_trailing_field"
+
+
+@dataclass(frozen=True)
+class ScanPlan:
+    """How one file is scanned: its columns in file order and how many leading lines are not records."""
+
+    scan_columns: tuple[str, ...]  # format columns, _ignored_<i> for unknown ones, _trailing_field
+    skip: int
+    ignored_columns: tuple[str, ...]  # header names the format does not know
+
+
+def plan_scan(
+    fmt: FormatDefinition, path: Path, encoding: str, column_order: tuple[str, ...] | None = None
+) -> ScanPlan:
+    """Read the first line of ``path`` and decide how DuckDB scans the file."""
+    layout = fmt.layout
+    assert isinstance(layout, Delimited)
+    file_columns, skip = _file_columns(fmt, layout, _first_line(path, encoding), column_order)
+    ignored = tuple(c for c in file_columns if c not in fmt.columns and c != _TRAILING)
+    scan_columns = tuple(
+        c if c in fmt.columns or c == _TRAILING else f"_ignored_{i}" for i, c in enumerate(file_columns)
+    )
+    return ScanPlan(scan_columns, skip, ignored)
+
+
+def read_csv_sql(layout: Delimited, plan: ScanPlan, paths: list[Path], encoding: str, parallel: bool) -> str:
+    """The ``read_csv`` call scanning ``paths`` by ``plan``, rejects kept in REJECTS_errors/_scans."""
+    spec = ", ".join(f"{sql_str(c)}: 'VARCHAR'" for c in plan.scan_columns)
+    quote = sql_str(layout.quote)
+    files = "[" + ", ".join(sql_str(p) for p in paths) + "]"
+    return (
+        f"read_csv({files}, header = false, skip = {plan.skip}, columns = {{{spec}}}, "
+        f"delim = {sql_str(layout.delimiter)}, quote = {quote}, escape = {quote}, null_padding = true, "
+        f"auto_detect = false, encoding = {sql_str(encoding)}, store_rejects = true, "
+        f"rejects_table = '{REJECTS}_errors', rejects_scan = '{REJECTS}_scans'"
+        + ("" if parallel else ", parallel = false")
+        + ")"
+    )
+
+
+def drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    """Forget the rejects of the previous scan (DuckDB appends to existing rejects tables)."""
+    con.execute(f"DROP TABLE IF EXISTS {REJECTS}_errors")
+    con.execute(f"DROP TABLE IF EXISTS {REJECTS}_scans")
 
 
 def stage_delimited(
@@ -34,26 +80,38 @@ def stage_delimited(
     """Scan ``path`` into the staging tables; see the package docstring."""
     layout = fmt.layout
     assert isinstance(layout, Delimited)
-    file_columns, skip = _file_columns(fmt, layout, _first_line(path, encoding), column_order)
-    ignored = tuple(c for c in file_columns if c not in fmt.columns and c != _TRAILING)
-    scan_columns = [
-        c if c in fmt.columns or c == _TRAILING else f"_ignored_{i}" for i, c in enumerate(file_columns)
-    ]
+    plan = plan_scan(fmt, path, encoding, column_order)
     with readable_by_duckdb(path, encoding) as (scan_path, duck_encoding):
-        _scan(con, layout, scan_path, duck_encoding, scan_columns, skip)
+        _scan(con, layout, plan, scan_path, duck_encoding)
     kept = ", ".join(
-        quote_ident(c) if c in scan_columns else f"NULL::VARCHAR AS {quote_ident(c)}" for c in fmt.columns
+        quote_ident(c) if c in plan.scan_columns else f"NULL::VARCHAR AS {quote_ident(c)}"
+        for c in fmt.columns
     )
     con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGED} AS SELECT {kept}, _record_no FROM ringledger_scan")
     con.execute("DROP TABLE ringledger_scan")
-    _number_by_line(con, path, skip)
+    blank = _number_by_line(con, path, plan.skip)
     create_bad_table(con)
     con.execute(
         f"""INSERT INTO {BAD}
             SELECT line, NULL, NULL, string_agg(DISTINCT error_type || ': ' || error_message, '; ')
             FROM {REJECTS}_errors GROUP BY line"""
     )
-    return Staging(skipped_lines=skip, ignored_columns=ignored)
+    accounted = con.execute(
+        f"SELECT (SELECT count(*) FROM {STAGED}) + (SELECT count(*) FROM {BAD})"
+    ).fetchall()[0][0]
+    if is_ascii_compatible(encoding) and accounted + blank + plan.skip < count_lines(path):
+        stage_by_line(con, fmt, plan.scan_columns, plan.skip, path, encoding)  # a line spilled into the next
+    return Staging(skipped_lines=plan.skip, ignored_columns=plan.ignored_columns)
+
+
+def count_lines(path: Path) -> int:
+    """Lines in the file, read in chunks; a final newline ends a line, it does not start one."""
+    lines, last, size = 0, b"\n", 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 24):
+            lines += chunk.count(b"\n")
+            last, size = chunk, size + len(chunk)
+    return lines + (1 if size and not last.endswith(b"\n") else 0)
 
 
 def _first_line(path: Path, encoding: str) -> str:
@@ -93,43 +151,32 @@ def _unique(names: list[str]) -> list[str]:
 
 
 def _scan(
-    con: duckdb.DuckDBPyConnection,
-    layout: Delimited,
-    path: Path,
-    encoding: str,
-    columns: list[str],
-    skip: int,
+    con: duckdb.DuckDBPyConnection, layout: Delimited, plan: ScanPlan, path: Path, encoding: str
 ) -> None:
     """Scan in parallel; if DuckDB gives up on the file (broken quoting), scan again serially."""
-    con.execute(f"DROP TABLE IF EXISTS {REJECTS}_errors")
-    con.execute(f"DROP TABLE IF EXISTS {REJECTS}_scans")
-    spec = ", ".join(f"{sql_str(c)}: 'VARCHAR'" for c in columns)
-    quote = sql_str(layout.quote)
-    options = (
-        f"header = false, skip = {skip}, columns = {{{spec}}}, delim = {sql_str(layout.delimiter)}, "
-        f"quote = {quote}, escape = {quote}, null_padding = true, auto_detect = false, "
-        f"encoding = {sql_str(encoding)}, store_rejects = true, "
-        f"rejects_table = '{REJECTS}_errors', rejects_scan = '{REJECTS}_scans'"
-    )
-    for extra in ("", ", parallel = false"):
+    for parallel in (True, False):
+        drop_rejects(con)
         try:
             con.execute(
                 f"""CREATE OR REPLACE TEMP TABLE ringledger_scan AS
-                    SELECT *, row_number() OVER () + {skip} AS _record_no
-                    FROM read_csv({sql_str(path)}, {options}{extra})"""
+                    SELECT *, row_number() OVER () + {plan.skip} AS _record_no
+                    FROM {read_csv_sql(layout, plan, [path], encoding, parallel)}"""
             )
             return
         except duckdb.Error:
-            if extra:
+            if not parallel:
                 raise
 
 
-def _number_by_line(con: duckdb.DuckDBPyConnection, path: Path, skip: int) -> None:
-    """Turn scan order into line numbers: the n-th good record is the n-th line not rejected or blank."""
+def _number_by_line(con: duckdb.DuckDBPyConnection, path: Path, skip: int) -> int:
+    """Turn scan order into line numbers: the n-th good record is the n-th line not rejected or blank.
+
+    Returns how many blank lines there are.
+    """
     blank = _blank_lines(path)
     rejected = con.execute(f"SELECT count(DISTINCT line) FROM {REJECTS}_errors").fetchone()[0]
     if not blank and not rejected:
-        return  # the scan already numbered records from the line after the header
+        return 0  # the scan already numbered records from the line after the header
     con.execute("CREATE OR REPLACE TEMP TABLE ringledger_blank (line BIGINT)")
     if blank:
         con.executemany("INSERT INTO ringledger_blank VALUES (?)", [(n,) for n in blank])
@@ -148,6 +195,7 @@ def _number_by_line(con: duckdb.DuckDBPyConnection, path: Path, skip: int) -> No
             FROM {STAGED} AS s JOIN lines ON lines.nth_good = s._record_no - {skip}
             ORDER BY _record_no"""
     )
+    return len(blank)
 
 
 def _blank_lines(path: Path) -> list[int]:

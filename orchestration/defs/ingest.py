@@ -6,7 +6,7 @@ from ingestion import reference_load
 from ingestion.collectors.file_poller import SETTLE_SECONDS, load_state, poll_settled, save_state
 from ingestion.config import load_sites, load_sources
 from ingestion.formats import FORMATS
-from ingestion.raw_load import load_pending
+from ingestion.raw_load import FileLoad, load_pending
 from ingestion.tariffs import read_tariffs
 from orchestration.resources import LocationsResource, WarehouseResource
 
@@ -89,7 +89,7 @@ RAW_BOOKKEEPING = {
 def raw_records(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, locations: LocationsResource
 ):
-    """Load every landed file not loaded yet into its format's raw table, in one transaction per file."""
+    """Load every landed file not loaded yet into its format's raw table; each file whole or not at all."""
     sources = load_sources(locations.input_path)
     encodings = {s.name: s.encoding for s in sources}
     column_orders = {s.name: s.columns for s in sources if s.columns}
@@ -100,8 +100,7 @@ def raw_records(
             for fmt in FORMATS.values()
         }
         quarantined = con.execute("SELECT count(*) FROM raw.quarantine").fetchone()[0]
-    for load in loads:
-        context.log.info(f"{load.landed_path}: {load.records} records, {load.quarantined} quarantined")
+    _log_loads(context, loads)
     for fmt in FORMATS.values():
         yield dg.MaterializeResult(
             asset_key=dg.AssetKey(["raw", fmt.name]), metadata={"records_total": totals[fmt.name]}
@@ -117,6 +116,18 @@ def raw_records(
     yield dg.MaterializeResult(
         asset_key=dg.AssetKey(["raw", "quarantine"]), metadata={"records_total": quarantined}
     )
+
+
+def _log_loads(context: dg.AssetExecutionContext, loads: list[FileLoad]) -> None:
+    """One line per source, and one warning per file with quarantined records (not a line per file)."""
+    per_source: dict[str, list[FileLoad]] = {}
+    for load in loads:
+        per_source.setdefault(load.source, []).append(load)
+        if load.quarantined:
+            context.log.warning(f"{load.landed_path}: {load.quarantined} records quarantined")
+    for source, files in sorted(per_source.items()):
+        records = sum(f.records for f in files)
+        context.log.info(f"{source}: {len(files)} files, {records} records")
 
 
 @dg.multi_asset(
