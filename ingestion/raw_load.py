@@ -87,6 +87,7 @@ LOADED_FILES_COLUMNS = (
 )
 LOADED_FILES_SQL = f"INSERT INTO raw.loaded_files ({LOADED_FILES_COLUMNS}) VALUES ({', '.join('?' * 9)})"
 BATCH_FILES = 200
+LARGE_FILE_RECORDS = 50_000
 
 
 class _Batch:
@@ -96,6 +97,7 @@ class _Batch:
         self.con = con
         self.formats: set[str] = set()
         self.files: list[tuple] = []
+        self.large: list[tuple[FormatDefinition, str, LandedFile]] = []  # staged tables written as they are
         con.execute(
             "CREATE OR REPLACE TEMP TABLE ringledger_batch_quarantine AS "
             f"SELECT {QUARANTINE_COLUMNS} FROM raw.quarantine LIMIT 0"
@@ -111,18 +113,21 @@ class _Batch:
         if fmt.name not in self.formats:
             con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {fmt.raw_table} LIMIT 0")
             self.formats.add(fmt.name)
-        column_list = ", ".join(quote_ident(c) for c in fmt.columns)
-        records = con.execute(
-            f"""INSERT INTO {table} ({column_list}, {", ".join(LINEAGE_COLUMNS)})
-                SELECT {column_list}, ?, ?, ?, _record_no FROM {STAGED}""",
-            [landed.source, landed.sha256, landed.landed_path],
-        ).fetchone()[0]
+        records = con.execute(f"SELECT count(*) FROM {STAGED}").fetchall()[0][0]
+        if records >= LARGE_FILE_RECORDS:  # one copy fewer: the staged table is written at flush
+            kept = f"ringledger_large_{len(self.large)}"
+            con.execute(f"ALTER TABLE {STAGED} RENAME TO {kept}")
+            self.large.append((fmt, kept, landed))
+        else:
+            con.execute(
+                _insert_with_lineage(table, fmt, STAGED), [landed.source, landed.sha256, landed.landed_path]
+            )
+            con.execute(f"DROP TABLE {STAGED}")
         quarantined = con.execute(
             f"""INSERT INTO ringledger_batch_quarantine
                 SELECT ?, ?, ?, ?, line, byte_offset, raw_record, reason FROM {BAD} ORDER BY line""",
             [landed.source, fmt.name, landed.sha256, landed.landed_path],
         ).fetchone()[0]
-        con.execute(f"DROP TABLE {STAGED}")
         con.execute(f"DROP TABLE {BAD}")
         self.files.append(
             (
@@ -143,6 +148,11 @@ class _Batch:
                 con.execute(
                     f"INSERT INTO {FORMATS[name].raw_table} SELECT * FROM {self._table(FORMATS[name])}"
                 )
+            for fmt, kept, landed in self.large:
+                con.execute(
+                    _insert_with_lineage(fmt.raw_table, fmt, kept),
+                    [landed.source, landed.sha256, landed.landed_path],
+                )
             con.execute(
                 f"INSERT INTO raw.quarantine ({QUARANTINE_COLUMNS}) SELECT * FROM ringledger_batch_quarantine"
             )
@@ -153,9 +163,19 @@ class _Batch:
             raise
         for name in self.formats:
             con.execute(f"DROP TABLE {self._table(FORMATS[name])}")
+        for _, kept, _ in self.large:
+            con.execute(f"DROP TABLE {kept}")
+        self.large.clear()
         self.formats.clear()
         self.files.clear()
         con.execute("DELETE FROM ringledger_batch_quarantine")
+
+
+def _insert_with_lineage(target: str, fmt: FormatDefinition, staged: str) -> str:
+    """INSERT of a staged file's records into ``target``; parameters: source, sha256, landed path."""
+    column_list = ", ".join(quote_ident(c) for c in fmt.columns)
+    return f"""INSERT INTO {target} ({column_list}, {", ".join(LINEAGE_COLUMNS)})
+               SELECT {column_list}, ?, ?, ?, _record_no FROM {staged}"""
 
 
 def _stage_into(

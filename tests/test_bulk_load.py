@@ -1,4 +1,5 @@
-"""The bulk raw load: many delimited files in one scan, line numbers per file, and its way back.
+"""The raw load's fast ways: many delimited files in one scan (line numbers per file, and the
+way back to file by file), and large staged files written without the batch copy.
 
 Files are built from a real Asterisk cdr_csv sample line whose uniqueid is replaced by
 "<file>.<line>", so every raw row says where it must have come from.
@@ -12,11 +13,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from ingestion import raw_load
 from ingestion.bulk_load import group_files, load_group
 from ingestion.config import Source
 from ingestion.landing import land_source, read_manifest
 from ingestion.raw_load import LOADED_FILES_SQL, ensure_raw_schema, load_pending
 from tests.conftest import SAMPLES
+from tests.format_samples import CASES, load_through_landing, parsed
 
 SAMPLE = SAMPLES / "asterisk_cdr_csv" / "testsuite_cdrlib_good.csv"
 UNIQUEID = b'"1231977075.0"'
@@ -122,3 +125,17 @@ def test_a_scan_that_fails_sends_the_whole_group_back_and_writes_nothing(tmp_pat
     assert len(load_group(con, group, LOADED_FILES_SQL)) == 30
     assert con.execute("SELECT count(*) FROM raw.asterisk_cdr_csv").fetchone()[0] == 0
     assert con.execute("SELECT count(*) FROM raw.loaded_files").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c.format in ("panasonic_smdr", "avaya_cm_cdr", "nec_smdr")], ids=str
+)
+def test_large_staged_files_are_written_as_staged_with_the_same_rows(case, tmp_path: Path, monkeypatch):
+    """Files past LARGE_FILE_RECORDS skip the batch copy; what lands in raw is the same."""
+    small_con, _ = load_through_landing([SAMPLES / case.sample], case.format, tmp_path / "small")
+    monkeypatch.setattr(raw_load, "LARGE_FILE_RECORDS", 1)
+    large_con, _ = load_through_landing([SAMPLES / case.sample], case.format, tmp_path / "large")
+    assert parsed(large_con, case.format) == parsed(small_con, case.format)
+    assert parsed(large_con, case.format)["records"]
+    lineage = f"SELECT DISTINCT _source, _file_sha256, _landed_path FROM raw.{case.format}"
+    assert large_con.execute(lineage).fetchall() == small_con.execute(lineage).fetchall()

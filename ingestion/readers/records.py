@@ -20,7 +20,8 @@ from ingestion.formats.definition import FixedWidth, FormatDefinition, Framed, R
 from ingestion.readers import BAD, STAGED, Staging, create_bad_table, quote_ident, sql_str
 from ingestion.text_decoding import codec_name, decode_line, is_ascii_compatible
 
-LINES = "ringledger_lines"
+# Lines as text: UTF-8 checked per line (NULL when invalid), CR stripped.
+LINES_SQL = "SELECT line, byte_offset, rtrim(try(decode(raw::BLOB)), chr(13)) AS text FROM ringledger_arrow"
 
 
 def stage_fixed_width(
@@ -31,7 +32,6 @@ def stage_fixed_width(
     assert isinstance(layout, FixedWidth)
     data = path.read_bytes()
     table = _frames_table(layout.deframe(data)) if layout.deframe else _lines_table(data, encoding)
-    _register_lines(con, table, encoding)
     kind = _classify_sql(layout)
     fields = ", ".join(
         f"trim(substr(text, {f.start}, {f.end - f.start + 1})) AS {quote_ident(f.name)}"
@@ -48,11 +48,13 @@ def stage_fixed_width(
         if layout.date_record
         else "NULL"
     )
+    con.register("ringledger_arrow", table)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE ringledger_classified AS
             SELECT *, {kind} AS kind, CASE WHEN {kind} = 'date' THEN {date_value} END AS date_value
-            FROM {LINES}"""
+            FROM ({LINES_SQL})"""
     )
+    con.unregister("ringledger_arrow")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {STAGED} AS
             SELECT * EXCLUDE (kind) FROM (
@@ -140,16 +142,6 @@ def _frames_table(frames) -> pa.Table:
             "raw": pa.array(raws, pa.large_binary()),
         }
     )
-
-
-def _register_lines(con: duckdb.DuckDBPyConnection, table: pa.Table, encoding: str) -> None:
-    """Lines as text: UTF-8 checked per line (NULL when invalid), CR stripped."""
-    con.register("ringledger_arrow", table)
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {LINES} AS
-            SELECT line, byte_offset, rtrim(try(decode(raw::BLOB)), chr(13)) AS text FROM ringledger_arrow"""
-    )
-    con.unregister("ringledger_arrow")
 
 
 def _full(pattern: str) -> str:
