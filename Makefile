@@ -20,17 +20,19 @@ help:
 	@echo "make clean  remove generated data under var/ (keeps the environments)"
 
 # --- environments -----------------------------------------------------------
+# --compile-bytecode: where PYTHONDONTWRITEBYTECODE is set (as on CI), nothing caches bytecode at run
+# time, and every Dagster/dbt/Superset process would compile its imports again (dagster: 10 s -> 4 s).
 $(VENV)/.installed: requirements/pipeline.lock pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip --version >/dev/null 2>&1 || $(VENV)/bin/python -m ensurepip >/dev/null
 	$(VENV)/bin/python -m pip install -q --disable-pip-version-check uv
-	$(VENV)/bin/uv pip install -q --python $(VENV)/bin/python -r requirements/pipeline.lock
+	$(VENV)/bin/uv pip install -q --compile-bytecode --python $(VENV)/bin/python -r requirements/pipeline.lock
 	$(VENV)/bin/uv pip install -q --python $(VENV)/bin/python --no-deps -e .
 	touch $@
 
 $(SUPERSET_VENV)/.installed: requirements/superset.lock $(VENV)/.installed
 	test -x $(SUPERSET_VENV)/bin/python || $(VENV)/bin/uv venv -q --python $(PYTHON) $(SUPERSET_VENV)
-	$(VENV)/bin/uv pip install -q --python $(SUPERSET_VENV)/bin/python -r requirements/superset.lock
+	$(VENV)/bin/uv pip install -q --compile-bytecode --python $(SUPERSET_VENV)/bin/python -r requirements/superset.lock
 	touch $@
 
 env: $(VENV)/.installed $(SUPERSET_VENV)/.installed

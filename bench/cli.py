@@ -7,12 +7,13 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import report
+from bench import ingestion, report
 from bench.company import Company, cached_company
 from bench.run import benchmark
 from ringledger.settings import REPO_ROOT
 
 SMOKE = Company(calls=3000, days=14, employees=60, seed=7)
+SMOKE_RECORDS = 20_000
 DASHBOARD_REPEATS = 20
 
 
@@ -42,10 +43,15 @@ def parser() -> argparse.ArgumentParser:
         help="take chart SQL from a temporary Superset (chart-data API) instead of the YAML")  # fmt: skip
     add("--profile-views", action="store_true",
         help="also time reading every dbt view whole (where a table's build time goes)")  # fmt: skip
+    add("--ingestion-records", action="append", default=[], metavar="N[,N...]",
+        help="records per format file for landing-to-raw figures (default 1000000,10000000)")  # fmt: skip
+    add("--tcp-records", type=int, default=1_000_000,
+        help="lines streamed at the TCP collector (default: %(default)s)")  # fmt: skip
+    add("--no-ingestion", action="store_true", help="skip the per-format and TCP collector figures")
     return p
 
 
-def run_one(company: Company, args: argparse.Namespace) -> Path:
+def run_one(company: Company, args: argparse.Namespace, ingestion_steps: list[dict]) -> Path:
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     generated, generate_seconds = cached_company(company, args.cache_dir.resolve())
     load_before = [round(x, 2) for x in os.getloadavg()]
@@ -55,6 +61,7 @@ def run_one(company: Company, args: argparse.Namespace) -> Path:
         "profile_views": args.profile_views,
     }
     results = benchmark(company, generated, args.work_dir.resolve() / str(company.calls), options)
+    results["steps"] += ingestion_steps
     results.update(
         started_at=started_at,
         calls=company.calls,
@@ -78,9 +85,24 @@ def run_one(company: Company, args: argparse.Namespace) -> Path:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     companies = [SMOKE] if args.smoke else [Company(calls=n) for n in _call_counts(args.calls) or [1_000_000]]
-    paths = [run_one(company, args) for company in companies]
+    ingestion_steps = [] if args.no_ingestion else _ingestion(args)
+    paths = [run_one(company, args, ingestion_steps) for company in companies]
     failed = [p for p in paths if any(not s["ok"] for s in _steps(p))]
     return 1 if failed else 0
+
+
+def _ingestion(args: argparse.Namespace) -> list[dict]:
+    """Landing-to-raw per format and TCP collection, measured once for the whole invocation."""
+    if args.smoke:
+        records, tcp_records = [SMOKE_RECORDS], SMOKE_RECORDS
+    else:
+        records, tcp_records = (
+            _call_counts(args.ingestion_records) or [1_000_000, 10_000_000],
+            args.tcp_records,
+        )
+    print(f"ingestion: {', '.join(f'{n:,}' for n in records)} records per format", flush=True)
+    steps = ingestion.measure(records, tcp_records, args.work_dir.resolve() / "ingestion")
+    return [s.as_dict() for s in steps]
 
 
 def _steps(path: Path) -> list[dict]:

@@ -1,35 +1,40 @@
-"""Records per second from a landed file to its raw table, for a CSV format and a fixed-width one.
+"""Records per second from landing files to a raw table, for one format at one scale.
 
-Synthetic files are written under /tmp by repeating sample records with varied ids
-(never committed). Run: .venv/bin/python bench/formats_bench.py [--records 1000000]
+``python -m bench.formats_bench FORMAT RECORDS WORK_DIR`` writes one synthetic
+file of RECORDS records under WORK_DIR (sample records repeated with varied ids,
+written in chunks so generating it costs little memory), lands it, loads it with
+the raw loader, and prints JSON: the load's seconds and records/s, and the bare
+floor (DuckDB counting the file's lines) for comparison. Run by ``python -m bench``
+as its own process, so the step's peak RSS is the load's.
 """
 
 from __future__ import annotations
 
-import argparse
-import tempfile
+import json
+import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
 
+from bench.floor import count_records
 from ingestion.config import Source
 from ingestion.landing import land_source
 from ingestion.raw_load import load_pending
 
 SAMPLES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "samples"
+CHUNK = 100_000
 
 
-def asterisk_lines(n: int) -> bytes:
-    """Asterisk cdr_csv records (UTF-8 sample lines) with a unique uniqueid per record."""
+def asterisk_lines(first: int, count: int) -> bytes:
+    """Asterisk cdr_csv records (a real sample line) with a unique uniqueid per record."""
     sample = (SAMPLES / "asterisk_cdr_csv" / "testsuite_cdrlib_good.csv").read_bytes().splitlines()
     template = sample[0].replace(b'"1231977075.0"', b'"%d.%d"')
-    if b"%d" not in template:
-        template = template + b',"%d.%d"'
-    return b"".join(template % (1700000000 + i, i) + b"\n" for i in range(n))
+    return b"".join(template % (1700000000 + i, i) + b"\n" for i in range(first, first + count))
 
 
-def panasonic_lines(n: int) -> bytes:
+def panasonic_lines(first: int, count: int) -> bytes:
     """Panasonic pattern-A lines, a page header every 60 records, varied extension and number."""
     record = b"03/14/24 09:12AM   %3d 01 03%08d                   00:01'05              \n"
     header = (
@@ -37,39 +42,61 @@ def panasonic_lines(n: int) -> bytes:
         + b"-" * 79
         + b"\n"
     )
-    parts = []
-    for i in range(n):
-        if i % 60 == 0:
-            parts.append(header)
-        parts.append(record % (100 + i % 900, i))
-    return b"".join(parts)
+    return b"".join(
+        (header if i % 60 == 0 else b"") + record % (100 + i % 900, i % 10**8)
+        for i in range(first, first + count)
+    )
 
 
-def measure(fmt: str, data: bytes, work: Path) -> tuple[int, float]:
-    drop = work / fmt
-    drop.mkdir()
-    (drop / "records.txt").write_bytes(data)
-    source = Source(name=fmt, site="bench", format=fmt, location=str(drop), pattern="*")
-    land_source(source, work / "landing")
-    con = duckdb.connect(str(work / f"{fmt}.duckdb"))
-    started = time.perf_counter()
-    (load,) = load_pending(con, work / "landing", {fmt})
-    elapsed = time.perf_counter() - started
-    assert load.quarantined == 0, load
-    return load.records, elapsed
+FORMATS: dict[str, tuple[str, Callable[[int, int], bytes]]] = {
+    "asterisk_cdr_csv": ("CSV", asterisk_lines),
+    "panasonic_smdr": ("fixed width", panasonic_lines),
+}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--records", type=int, default=1_000_000)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="ringledger-bench-", dir="/tmp") as folder:
-        for fmt, make in (("asterisk_cdr_csv", asterisk_lines), ("panasonic_smdr", panasonic_lines)):
-            records, seconds = measure(fmt, make(args.records), Path(folder))
-            print(
-                f"{fmt:18s} {records:>10,d} records  {seconds:6.2f} s  {records / seconds:>12,.0f} records/s"
-            )
+def _chunks(make: Callable[[int, int], bytes], records: int) -> Iterator[bytes]:
+    for first in range(0, records, CHUNK):
+        yield make(first, min(CHUNK, records - first))
+
+
+def measure(fmt: str, records: int, work: Path) -> dict:
+    """Write, land and load one file of ``fmt``; the load's figures."""
+    drop = work / fmt / "drop"
+    drop.mkdir(parents=True)
+    path = drop / "records.txt"
+    with path.open("wb") as out:
+        for chunk in _chunks(FORMATS[fmt][1], records):
+            out.write(chunk)
+    land_source(
+        Source(name=fmt, site="bench", format=fmt, location=str(drop), pattern="*"), work / fmt / "landing"
+    )
+    path.unlink()  # the landed copy is what the loader reads
+    floor_started = time.perf_counter()
+    lines = count_records(list((work / fmt / "landing").rglob("*records.txt")))
+    floor = time.perf_counter() - floor_started
+    with duckdb.connect(str(work / fmt / "warehouse.duckdb")) as con:
+        started = time.perf_counter()
+        loads = load_pending(con, work / fmt / "landing", {fmt})
+        seconds = time.perf_counter() - started
+    loaded = sum(x.records for x in loads)
+    return {
+        "format": fmt,
+        "kind": FORMATS[fmt][0],
+        "records": loaded,
+        "quarantined": sum(x.quarantined for x in loads),
+        "lines": lines,
+        "seconds": seconds,
+        "records_per_s": loaded / seconds,
+        "floor_seconds": floor,
+    }
+
+
+def main(argv: list[str]) -> int:
+    fmt, records, work = argv[0], int(argv[1]), Path(argv[2])
+    result = measure(fmt, records, work)
+    print(json.dumps(result))
+    return 0 if result["records"] == records and result["quarantined"] == 0 else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main(sys.argv[1:]))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import signal
 import socket
@@ -97,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--fsync-ms", type=int, nargs="+", default=[0, 50])
+    parser.add_argument("--json", action="store_true", help="also print each result as a JSON line")
     args = parser.parse_args(argv)
     failed = False
     for fsync_ms in args.fsync_ms:
@@ -109,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
             f"landed bytes identical: {result['ok']}; "
             f"peak RSS {result['peak_rss_mib']:.0f} MiB"
         )
+        if args.json:
+            print(json.dumps({**result, "records": args.records, "fsync_ms": fsync_ms}), flush=True)
         failed |= not result["ok"]
     return 1 if failed else 0
 
