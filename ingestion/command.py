@@ -1,13 +1,18 @@
-"""``ringledger land``: copy new files of every configured source into the landing zone."""
+"""``ringledger land``: copy new complete files of every file source into the landing zone.
+
+The same rule as the ``landed_files`` asset and the collectors: in-progress names wait, and a file
+is taken once two looks agree (or it has not changed for the settle window); state in the landing
+folder, so a file seen growing in one run is taken by the next.
+"""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
+from ingestion.collectors.file_poller import land_settled
 from ingestion.config import load_sources
 from ingestion.formats import FORMATS
-from ingestion.landing import land_source
 from ringledger.settings import Settings
 
 
@@ -24,6 +29,11 @@ def run(args: argparse.Namespace) -> int:
     for source in load_sources(input_dir, known_formats=set(FORMATS)):
         if args.source and source.name not in args.source:
             continue
-        result = land_source(source, settings.landing_dir)
-        print(f"{source.name}: {len(result.landed)} landed, {len(result.duplicates)} already there")
+        if source.transport.is_stream:
+            continue  # its collector lands spool chunks
+        result = land_settled(source, settings.landing_dir)
+        print(
+            f"{source.name}: {len(result.landed)} landed, {len(result.already_landed)} already there, "
+            f"{len(result.waiting)} not complete"
+        )
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -133,3 +134,20 @@ def test_s3_objects_land_once_through_a_local_s3_server(tmp_path: Path, s3_endpo
     assert by_name["01.csv"].read_bytes() == CONTENT
     assert gzip.decompress(by_name["02.csv.gz"].read_bytes()) == CONTENT[:500]
     assert poll(source, landing, second.state).landed == []
+
+
+def test_a_file_untouched_for_the_settle_window_lands_at_the_first_look(tmp_path: Path):
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    old, fresh = folder / "old.txt", folder / "fresh.txt"
+    old.write_bytes(avaya_record(1))
+    fresh.write_bytes(avaya_record(2))
+    an_hour_ago = time.time() - 3600
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    source = Source(name="drop", site="hq", format="avaya_ipoffice_smdr", location=str(folder), pattern="*")
+
+    assert poll(source, tmp_path / "landing").landed == []  # without the rule: two looks, always
+    first = poll(source, tmp_path / "landing2", quiet_seconds=60)
+    assert [f.original_name for f in first.landed] == ["old.txt"] and first.waiting == ["fresh.txt"]
+    second = poll(source, tmp_path / "landing2", first.state, quiet_seconds=60)
+    assert [f.original_name for f in second.landed] == ["fresh.txt"]  # the second look agreed

@@ -31,6 +31,7 @@ from ingestion.landing import LandedFile, land_files
 
 STATE_NAME = "files-state.json"
 SETTLE_SECONDS = 2.0  # between the two looks of a one-shot run
+POLL_STATE_DIR = ".poll-state"  # under the landing folder: what the last one-shot run saw, per source
 
 
 @dataclass
@@ -53,9 +54,16 @@ def _fetch(source: Source, file: RemoteFile, folder: Path) -> Path:
     return local
 
 
-def poll(source: Source, landing_dir: Path, state: dict[str, Any] | None = None) -> PollResult:
-    """One look at the source: land what became complete since the previous look."""
+def poll(
+    source: Source, landing_dir: Path, state: dict[str, Any] | None = None, quiet_seconds: float | None = None
+) -> PollResult:
+    """One look at the source: land what became complete since the previous look.
+
+    With ``quiet_seconds``, a file not modified for that long counts as settled at the
+    first look (nobody has written to it for the whole window two looks would span).
+    """
     state = state or {}
+    now = time.time()
     seen_before: dict[str, list[float]] = state.get("seen", {})
     taken: dict[str, list[float]] = state.get("taken", {})
     result = PollResult()
@@ -70,7 +78,8 @@ def poll(source: Source, landing_dir: Path, state: dict[str, Any] | None = None)
             result.waiting.append(file.name)
             continue
         seen_now[file.name] = signature
-        if seen_before.get(file.name) == signature:
+        quiet = quiet_seconds is not None and now - file.mtime >= quiet_seconds
+        if seen_before.get(file.name) == signature or quiet:
             ready.append(file)
         else:
             result.waiting.append(file.name)
@@ -102,9 +111,10 @@ def poll_settled(
     """Land what is complete now: look, and look again after ``settle_seconds`` if a file was new or changed.
 
     A file is taken only when two looks agree, whether the earlier look is in ``state`` (a previous
-    run) or the first of these two; in-progress names and truncated compressed files still wait.
+    run) or the first of these two, or when it was last modified ``settle_seconds`` ago or more (then
+    no pause is needed); in-progress names and truncated compressed files still wait.
     """
-    first = poll(source, landing_dir, state)
+    first = poll(source, landing_dir, state, quiet_seconds=settle_seconds)
     if not first.state["seen"]:
         return first
     time.sleep(settle_seconds)
@@ -112,6 +122,14 @@ def poll_settled(
     second.landed = first.landed + second.landed
     second.already_landed = first.already_landed + second.already_landed
     return second
+
+
+def land_settled(source: Source, landing_dir: Path, settle_seconds: float = SETTLE_SECONDS) -> PollResult:
+    """``poll_settled`` with its state kept under the landing folder between one-shot runs."""
+    state_path = landing_dir / POLL_STATE_DIR / f"{source.name}.json"
+    result = poll_settled(source, landing_dir, load_state(state_path), settle_seconds)
+    save_state(state_path, result.state)
+    return result
 
 
 def load_state(path: Path) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from ingestion import reference_load
-from ingestion.collectors.file_poller import SETTLE_SECONDS, load_state, poll_settled, save_state
+from ingestion.collectors.file_poller import SETTLE_SECONDS, land_settled
 from ingestion.config import load_sites, load_sources
 from ingestion.formats import FORMATS
 from ingestion.raw_load import FileLoad, load_pending
@@ -12,7 +12,6 @@ from orchestration.resources import LocationsResource, WarehouseResource
 
 LANDED_FILES = dg.AssetKey(["landing", "files"])
 REFERENCE_TABLES = ("sites", "trunks", "dids", "sources", "tariff_rates")
-POLL_STATE_DIR = ".poll-state"  # under the landing folder: what the last run saw, per file source
 
 
 class LandingConfig(dg.Config):
@@ -33,16 +32,12 @@ def landed_files(
     for source in load_sources(locations.input_path, known_formats=set(FORMATS)):
         if source.transport.is_stream:
             continue  # its collector daemon lands spool chunks
-        state_path = locations.landing_path / POLL_STATE_DIR / f"{source.name}.json"
         try:
-            result = poll_settled(
-                source, locations.landing_path, load_state(state_path), config.settle_seconds
-            )
+            result = land_settled(source, locations.landing_path, config.settle_seconds)
         except Exception as exc:  # one unreachable server must not keep the other sources out
             failed.append(source.name)
             context.log.warning(f"{source.name}: cannot poll ({type(exc).__name__}: {exc})")
             continue
-        save_state(state_path, result.state)
         landed += len(result.landed)
         duplicates += len(result.already_landed)
         waiting += len(result.waiting)
