@@ -1,9 +1,12 @@
 {#-
-  Incremental facts by (source, local call date): the days listed in int_rebuild_scope
-  are deleted and rebuilt whole, so a reprocessed range is replaced exactly and the
-  rest is untouched. A model using these must declare its dependency on the scope:
+  Incremental call-level models by (source, local call date): the days listed in
+  int_rebuild_scope are deleted and rebuilt whole, so a reprocessed range is replaced
+  exactly and the rest is untouched. Every such model carries source_name and
+  call_date_local (the local date of the call's first leg).
+  int_call_legs_unioned (first in the chain) and the facts declare
       -- depends_on: {{ ref('int_rebuild_scope') }}
-  because the filter is only rendered in incremental runs.
+  the models between them come after it through int_call_legs_unioned, and their unit
+  tests (never incremental) need no scope fixture: the scope is addressed directly.
 -#}
 {% macro incremental_by_rebuild_scope() -%}
 {{
@@ -14,7 +17,7 @@
         pre_hook="
             {% if is_incremental() %}
             delete from {{ this }} as facts
-            using {{ ref('int_rebuild_scope') }} as scope
+            using {{ rebuild_scope_relation() }} as scope
             where facts.source_name = scope.source_name
               and facts.call_date_local = scope.call_date_local
             {% endif %}
@@ -26,8 +29,86 @@
 {#- Keep only rows whose (source, local call date) is being rebuilt, in incremental runs. -#}
 {% macro rebuild_scope_join(source_column, date_column) -%}
 {% if is_incremental() %}
-inner join {{ ref('int_rebuild_scope') }} as rebuild_scope
+inner join {{ rebuild_scope_relation() }} as rebuild_scope
     on {{ source_column }} = rebuild_scope.source_name
     and {{ date_column }} = rebuild_scope.call_date_local
 {% endif %}
+{%- endmacro %}
+
+{#- int_rebuild_scope of this build (it is built before every incremental model that reads it). -#}
+{% macro rebuild_scope_relation() -%}
+{{ return(api.Relation.create(database=target.database, schema='intermediate', identifier='int_rebuild_scope')) }}
+{%- endmacro %}
+
+{#- The relation of a model built by an earlier run, or none (read without ref: no cycle). -#}
+{% macro previous_build(schema, identifier) -%}
+{{ return(adapter.get_relation(database=target.database, schema=schema, identifier=identifier)) }}
+{%- endmacro %}
+
+{#-
+  Raw files loaded since the call facts were last built (all files before the first build):
+  SQL selecting (source_name, landed_file_sha256).
+-#}
+{% macro pending_files_sql() -%}
+{%- set facts = previous_build('marts', 'fct_calls') -%}
+select source as source_name, sha256 as landed_file_sha256
+from {{ source('raw', 'loaded_files') }}
+{% if facts is not none -%}
+where loaded_at > (select coalesce(max(loaded_at), '-infinity'::timestamptz) from {{ facts }})
+{%- endif %}
+{%- endmacro %}
+
+{#- The first column of a query's rows as a list (empty while dbt only parses). -#}
+{% macro query_column(sql) -%}
+{%- if not execute -%}{{ return([]) }}{%- endif -%}
+{{ return(run_query(sql).columns[0].values() | list) }}
+{%- endmacro %}
+
+{#-
+  A predicate on landed_file_sha256 as literals, so that DuckDB filters the raw tables
+  before the staging views parse them (a semi-join would parse every row first).
+-#}
+{% macro in_files(column, shas) -%}
+{%- if shas | length == 0 -%}false{%- else -%}
+{{ column }} in ({% for sha in shas %}'{{ sha }}'{{ ", " if not loop.last }}{% endfor %})
+{%- endif -%}
+{%- endmacro %}
+
+{#- While reprocessing, every leg of the reprocessed source(s) is staged again from raw. -#}
+{% macro reprocessed_sources_predicate(column) -%}
+{%- if not var('reprocess_from') -%}false
+{%- elif var('reprocess_source') -%}{{ column }} = '{{ var('reprocess_source') }}'
+{%- else -%}true
+{%- endif -%}
+{%- endmacro %}
+
+{#- The tables incremental by (source, call_date_local). -#}
+{% macro rebuild_scoped_tables() -%}
+{{ return([
+    'int_call_legs_unioned', 'int_calls_merged', 'int_calls_rated', 'int_call_numbers',
+    'int_call_destinations', 'int_call_time_bands', 'int_call_parties_attributed',
+    'fct_calls', 'fct_call_legs',
+]) }}
+{%- endmacro %}
+
+{#-
+  Generic data tests read the tested table through this macro (dbt's get_where_subquery).
+  On a table incremental by the scope, they check only the days this build rebuilt: the
+  other days passed when they were built and have not changed since, and a key (call_id,
+  leg_id) belongs to one call day only, so unique holds table-wide. A full refresh, or
+  the first build (whose scope is every day), checks every row.
+-#}
+{% macro duckdb__get_where_subquery(relation) -%}
+{%- if relation.identifier in rebuild_scoped_tables() and not flags.FULL_REFRESH -%}
+    {%- set where = config.get('where', '') -%}
+    {%- set scoped -%}
+        (select * from (
+            select tested.* from {{ relation }} as tested
+            semi join {{ rebuild_scope_relation() }} as scope
+                on tested.source_name = scope.source_name and tested.call_date_local = scope.call_date_local
+        ) {% if where %}where {{ where }}{% endif %}) dbt_subquery
+    {%- endset -%}
+    {{ return(scoped) }}
+{%- endif -%}
+{{ return(dbt.default__get_where_subquery(relation)) }}
 {%- endmacro %}

@@ -19,7 +19,9 @@ from ringledger.publish import publish
 
 REPROCESS_START = "2020-01-01"
 daily = dg.DailyPartitionsDefinition(start_date=REPROCESS_START)
-FACT_MODELS = "int_rebuild_scope fct_calls"
+# The scope and everything built on it: the call-level models are incremental by the scope's
+# days (int_call_legs_unioned … fct_calls, fct_call_legs); what aggregates them is rebuilt.
+FACT_MODELS = "int_rebuild_scope+"
 REPROCESS_KEY = dg.AssetKey(["reprocess", "call_facts_by_day"])
 
 

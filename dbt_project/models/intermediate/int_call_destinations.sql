@@ -2,9 +2,14 @@
   Each call's remote party with its classification: the called number of outbound
   (and transit) calls, the caller of inbound calls, 'internal' for internal calls.
   One row per call; fct_calls joins it by call_id.
+  Incremental by (source, call_date_local) (macros/rebuild_scope.sql).
 -#}
+{{ incremental_by_rebuild_scope() }}
+
 with numbers as (
-    select * from {{ ref('int_call_numbers') }}
+    select numbers.*
+    from {{ ref('int_call_numbers') }} as numbers
+    {{ rebuild_scope_join('numbers.source_name', 'numbers.call_date_local') }}
 ),
 
 destinations as (
@@ -13,6 +18,8 @@ destinations as (
 
 select
     numbers.call_id,
+    numbers.source_name,
+    numbers.call_date_local,
     numbers.site_id,
     numbers.direction,
     numbers.destination_id,

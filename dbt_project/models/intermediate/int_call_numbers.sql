@@ -5,9 +5,14 @@
   normalisation; internal calls and extensions dialled are internal.
   destination_id keys dim_destination: site plus '+E.164', 'emergency:<digits>',
   'service:<digits>', 'internal' or 'unknown' (withheld or unusable number).
+  Incremental by (source, call_date_local) (macros/rebuild_scope.sql).
 -#}
+{{ incremental_by_rebuild_scope() }}
+
 with calls as (
-    select * from {{ ref('int_calls_merged') }}
+    select calls.*
+    from {{ ref('int_calls_merged') }} as calls
+    {{ rebuild_scope_join('calls.source_name', 'calls.call_date_local') }}
 ),
 
 sites as (
@@ -21,6 +26,8 @@ ranges as (
 dialled as (
     select
         calls.call_id,
+        calls.source_name,
+        calls.call_date_local,
         calls.site_id,
         calls.direction,
         calls.external_number_e164,
@@ -61,6 +68,8 @@ extensions_dialled as (
 remote as (
     select
         dialled.call_id,
+        dialled.source_name,
+        dialled.call_date_local,
         dialled.site_id,
         dialled.direction,
         short_numbers.short_number_kind,
@@ -79,6 +88,8 @@ remote as (
 
 select
     call_id,
+    source_name,
+    call_date_local,
     site_id,
     direction,
     party_kind,

@@ -1,9 +1,14 @@
 {#-
   Each call's local date (the key of dim_date) and the band of its local start time at
   its site: holiday, weekend, lunch, business_hours or after_hours (see macro time_band).
+  Incremental by (source, call_date_local) (macros/rebuild_scope.sql).
 -#}
+{{ incremental_by_rebuild_scope() }}
+
 with calls as (
-    select * from {{ ref('int_calls_merged') }}
+    select calls.*
+    from {{ ref('int_calls_merged') }} as calls
+    {{ rebuild_scope_join('calls.source_name', 'calls.call_date_local') }}
 ),
 
 calendars as (
@@ -16,6 +21,7 @@ holidays as (
 
 select
     calls.call_id,
+    calls.source_name,
     calls.site_id,
     cast(calls.started_at_local as date) as call_date_local,
     calls.site_id || ':' || strftime(cast(calls.started_at_local as date), '%Y-%m-%d') as date_id,

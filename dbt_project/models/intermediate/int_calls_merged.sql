@@ -5,9 +5,14 @@
   legs follow one another). Direction, caller and called number come from the
   first leg; the extension is the first one that answered, the final extension
   the last one that answered (who finally took the call after transfers).
+  Incremental by (source, call_date_local), like every call-level model (macros/rebuild_scope.sql).
 -#}
+{{ incremental_by_rebuild_scope() }}
+
 with legs as (
-    select * from {{ ref('int_call_legs_unioned') }}
+    select legs.*
+    from {{ ref('int_call_legs_unioned') }} as legs
+    {{ rebuild_scope_join('legs.source_name', 'legs.call_date_local') }}
 )
 
 select
@@ -18,6 +23,7 @@ select
     any_value(site_timezone) as site_timezone,
     min(started_at_utc) as started_at_utc,
     min(started_at_local) as started_at_local,
+    any_value(call_date_local) as call_date_local,
     min(answered_at_utc) as answered_at_utc,
     max(ended_at_utc) as ended_at_utc,
     max(leg_direction) filter (where leg_order = 1) as direction,

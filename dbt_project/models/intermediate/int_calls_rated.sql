@@ -2,9 +2,14 @@
   Outbound answered calls rated under the site's tariff plan in force:
   longest prefix wins, as one equi-join per prefix length present in the plan.
   The full rating model (every plan, tariff comparison) replaces this.
+  Incremental by (source, call_date_local) (macros/rebuild_scope.sql).
 -#}
+{{ incremental_by_rebuild_scope() }}
+
 with calls as (
-    select * from {{ ref('int_calls_merged') }}
+    select calls.*
+    from {{ ref('int_calls_merged') }} as calls
+    {{ rebuild_scope_join('calls.source_name', 'calls.call_date_local') }}
 ),
 
 sites as (
@@ -18,6 +23,7 @@ rates as (
 chargeable as (
     select
         calls.call_id,
+        calls.source_name,
         calls.external_number_e164,
         calls.talk_seconds,
         cast(calls.started_at_local as date) as call_date_local,
@@ -36,6 +42,8 @@ prefix_lengths as (
 candidates as (
     select
         chargeable.call_id,
+        chargeable.source_name,
+        chargeable.call_date_local,
         chargeable.talk_seconds,
         rates.*
     from chargeable
@@ -57,6 +65,8 @@ best as (
 
 select
     call_id,
+    source_name,
+    call_date_local,
     plan_id as tariff_plan,
     prefix as tariff_prefix,
     destination,

@@ -1,21 +1,53 @@
 {#-
-  Which (source, local call date) pairs this build rebuilds in the incremental facts.
-  - reprocessing (vars reprocess_from/to, optional reprocess_source): every day in the
-    range, whether or not calls remain, so facts for those days are replaced exactly;
-  - an incremental run: the days touched by files loaded since the facts were last built;
-  - the first build: every day there is.
+  Which (source, local call date) pairs this build rebuilds in the incremental call-level
+  models (int_call_legs_unioned … fct_calls). Computed from what is cheap: the staged legs
+  of the raw files loaded since the facts were last built, not from the merged calls.
+  - the first build: every day there is;
+  - an incremental run: for every call with a leg in a new file, the day it had in the
+    previous build and the day it has now (a late leg may start before the first one);
+  - reprocessing (vars reprocess_from/to, optional reprocess_source): also every day in
+    the range, whether or not calls remain, so those days are replaced exactly.
+  int_calls_merged of the previous build is read without ref: this model comes first.
 -#}
 {{ config(materialized='table') }}
 
 {%- set reprocess_from = var('reprocess_from') -%}
 {%- set reprocess_to = var('reprocess_to') -%}
 {%- set reprocess_source = var('reprocess_source') -%}
-{%- set facts = adapter.get_relation(database=target.database, schema='marts', identifier='fct_calls') -%}
+{%- set facts = previous_build('marts', 'fct_calls') -%}
+{%- set merged = previous_build('intermediate', 'int_calls_merged') -%}
+{%- set incremental = facts is not none and merged is not none -%}
 
-with calls as (
-    select source_name, cast(started_at_local as date) as call_date_local, loaded_at
-    from {{ ref('int_calls_merged') }}
+with pending_legs as (
+    select source_name, call_id, started_at_local
+    from {{ ref('int_call_legs_staged') }}
+    {% if incremental -%}
+    where {{ in_files('landed_file_sha256', query_column('select landed_file_sha256 from (' ~ pending_files_sql() ~ ')')) }}
+    {%- endif %}
+),
+
+touched_calls as (
+    select source_name, call_id, min(started_at_local) as started_at_local
+    from pending_legs
+    group by source_name, call_id
+),
+
+{% if incremental %}
+pending_days as (
+    select touched.source_name, cast(least(touched.started_at_local, before.started_at_local) as date) as call_date_local
+    from touched_calls as touched
+    left join {{ merged }} as before on touched.call_id = before.call_id
+    union
+    select before.source_name, cast(before.started_at_local as date) as call_date_local
+    from {{ merged }} as before
+    where before.call_id in (select call_id from touched_calls)
 )
+{% else %}
+pending_days as (
+    select source_name, cast(started_at_local as date) as call_date_local
+    from touched_calls
+)
+{% endif %}
 
 {% if reprocess_from %}
 select sources.source_name, cast(days.day as date) as call_date_local
@@ -26,11 +58,7 @@ cross join range(
     interval 1 day
 ) as days (day)
 {% if reprocess_source %}where sources.source_name = '{{ reprocess_source }}'{% endif %}
-{% elif facts is not none %}
-select distinct source_name, call_date_local
-from calls
-where loaded_at > (select coalesce(max(loaded_at), '-infinity'::timestamptz) from {{ facts }})
-{% else %}
-select distinct source_name, call_date_local
-from calls
+union
 {% endif %}
+select distinct source_name, call_date_local
+from pending_days

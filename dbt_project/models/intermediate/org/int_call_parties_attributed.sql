@@ -5,10 +5,14 @@
   directory warning), the later assignment wins. The department is that row's
   department, in the version valid at the call's start; the branch is the
   call's site, likewise. Calls on an extension nobody held keep null keys.
+  Incremental by (source, call_date_local) (macros/rebuild_scope.sql).
 -#}
+{{ incremental_by_rebuild_scope() }}
+
 with calls as (
-    select call_id, site_id, extension, started_at_local
-    from {{ ref('int_calls_merged') }}
+    select calls.call_id, calls.source_name, calls.call_date_local, calls.site_id, calls.extension, calls.started_at_local
+    from {{ ref('int_calls_merged') }} as calls
+    {{ rebuild_scope_join('calls.source_name', 'calls.call_date_local') }}
 ),
 
 assignments as (
@@ -26,6 +30,8 @@ branches as (
 holders as (
     select
         calls.call_id,
+        calls.source_name,
+        calls.call_date_local,
         calls.site_id,
         calls.extension,
         calls.started_at_local,
@@ -44,6 +50,8 @@ holders as (
 
 select
     holders.call_id,
+    holders.source_name,
+    holders.call_date_local,
     holders.site_id,
     branches.branch_key,
     holders.extension,

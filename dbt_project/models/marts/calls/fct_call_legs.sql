@@ -6,12 +6,9 @@
 {{ incremental_by_rebuild_scope() }}
 
 with legs as (
-    select * from {{ ref('int_call_legs_unioned') }}
-),
-
-call_dates as (
-    select call_id, cast(started_at_local as date) as call_date_local
-    from {{ ref('int_calls_merged') }}
+    select legs.*
+    from {{ ref('int_call_legs_unioned') }} as legs
+    {{ rebuild_scope_join('legs.source_name', 'legs.call_date_local') }}
 )
 
 select
@@ -20,7 +17,7 @@ select
     legs.site_id,
     legs.source_name,
     legs.pbx_format,
-    call_dates.call_date_local,
+    legs.call_date_local,
     cast(legs.leg_order as integer) as leg_order,
     legs.leg_direction,
     legs.leg_disposition,
@@ -40,5 +37,3 @@ select
     legs.record_no,
     legs.loaded_at
 from legs
-inner join call_dates on legs.call_id = call_dates.call_id
-{{ rebuild_scope_join('legs.source_name', 'call_dates.call_date_local') }}

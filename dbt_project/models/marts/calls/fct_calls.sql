@@ -8,11 +8,13 @@
 with calls as (
     select merged.*
     from {{ ref('int_calls_merged') }} as merged
-    {{ rebuild_scope_join('merged.source_name', 'cast(merged.started_at_local as date)') }}
+    {{ rebuild_scope_join('merged.source_name', 'merged.call_date_local') }}
 ),
 
 rated as (
-    select * from {{ ref('int_calls_rated') }}
+    select rated.*
+    from {{ ref('int_calls_rated') }} as rated
+    {{ rebuild_scope_join('rated.source_name', 'rated.call_date_local') }}
 ),
 
 trunks as (
@@ -20,15 +22,21 @@ trunks as (
 ),
 
 parties as (
-    select * from {{ ref('int_call_parties_attributed') }}
+    select parties.*
+    from {{ ref('int_call_parties_attributed') }} as parties
+    {{ rebuild_scope_join('parties.source_name', 'parties.call_date_local') }}
 ),
 
 destinations as (
-    select * from {{ ref('int_call_destinations') }}
+    select destinations.*
+    from {{ ref('int_call_destinations') }} as destinations
+    {{ rebuild_scope_join('destinations.source_name', 'destinations.call_date_local') }}
 ),
 
 time_bands as (
-    select * from {{ ref('int_call_time_bands') }}
+    select time_bands.*
+    from {{ ref('int_call_time_bands') }} as time_bands
+    {{ rebuild_scope_join('time_bands.source_name', 'time_bands.call_date_local') }}
 )
 
 select
