@@ -139,3 +139,18 @@ def test_large_staged_files_are_written_as_staged_with_the_same_rows(case, tmp_p
     assert parsed(large_con, case.format)["records"]
     lineage = f"SELECT DISTINCT _source, _file_sha256, _landed_path FROM raw.{case.format}"
     assert large_con.execute(lineage).fetchall() == small_con.execute(lineage).fetchall()
+
+
+def test_a_bad_line_caught_in_the_combined_scan_sends_back_only_its_file(tmp_path: Path, drop: Path):
+    bad = drop / "Master-011.csv"
+    lines = bad.read_bytes().splitlines(keepends=True)
+    bad.write_bytes(b"".join(lines[:4] + [b'"a","b","c",' * 9 + b'"too many"\n'] + lines[5:]))
+    landing = _land(tmp_path, drop)
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    ensure_raw_schema(con)
+    candidates = [(f, landing / f.landed_path, "utf-8", None) for f in read_manifest(landing)]
+    (group,), _ = group_files(candidates)
+
+    assert [f.landed.original_name for f in load_group(con, group, LOADED_FILES_SQL)] == ["Master-011.csv"]
+    assert con.execute("SELECT count(*) FROM raw.asterisk_cdr_csv").fetchone()[0] == 29 * 50
+    assert _rows_out_of_place(con) == 0
