@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from ringledger.settings import Settings
+from orchestration.defs.transform import dbt_executable
+from ringledger.settings import DBT_PROJECT_DIR, Settings
 
 CALLS = """
 SELECT calls.call_id, calls.site_id, calls.extension, calls.started_at_local,
@@ -21,10 +25,16 @@ SELECT calls.call_id, calls.site_id, calls.extension, calls.started_at_local,
 FROM intermediate.int_calls_merged AS calls
 JOIN intermediate.int_call_parties_attributed AS parties USING (call_id)
 """
-COUNTED_FOR = """
-SELECT bridge.ancestor_department_id, count(*)
+# The bridge as documented: as of the call's local start.
+AS_OF_START = """
 FROM intermediate.int_call_parties_attributed AS parties
-JOIN marts.dim_department_hierarchy AS bridge USING (department_id)
+JOIN intermediate.int_calls_merged AS calls USING (call_id)
+JOIN marts.dim_department_hierarchy AS bridge
+  ON bridge.department_id = parties.department_id
+  AND calls.started_at_local >= bridge.valid_from AND calls.started_at_local < bridge.valid_to
+"""
+COUNTED_FOR = f"""
+SELECT bridge.ancestor_department_id, count(*) {AS_OF_START}
 WHERE list_contains(?, parties.call_id)
 GROUP BY 1 ORDER BY 1
 """
@@ -116,12 +126,7 @@ def test_a_call_before_a_move_counts_for_the_old_department_and_after_for_the_ne
 
 def test_bridge_counts_each_call_once_per_department_up_the_tree(warehouse):
     per_level = warehouse.execute(
-        """
-        SELECT bridge.ancestor_department_id, count(*) AS calls
-        FROM intermediate.int_call_parties_attributed AS parties
-        JOIN marts.dim_department_hierarchy AS bridge USING (department_id)
-        GROUP BY 1
-        """
+        f"SELECT bridge.ancestor_department_id, count(*) {AS_OF_START} GROUP BY 1"
     ).fetchall()
     counts = dict(per_level)
     attributed = warehouse.execute(
@@ -143,3 +148,89 @@ def test_dimensions_are_loaded_with_history(warehouse, hr_rows):
     assert warehouse.execute("SELECT count(*) FROM raw.directory_warnings").fetchone()[0] == 0
     for table in ("dim_branch", "dim_department", "dim_extension", "dim_trunk", "dim_carrier"):
         assert warehouse.execute(f"SELECT count(*) FROM marts.{table}").fetchone()[0] > 0, table
+
+
+def _re_parent_in_snapshot(
+    con: duckdb.DuckDBPyConnection, department: str, parent: str, day: dt.date
+) -> None:
+    """Record what `dbt snapshot` writes when HR moves ``department`` under ``parent``, seen on ``day``.
+
+    The pipeline ran today, after the demo's calls: its snapshot rows are dated back to
+    before ``day``, as if the warehouse had known the old tree since then.
+    """
+    learned = dt.datetime.combine(day, dt.time(6))
+    con.execute(
+        "UPDATE snapshots.snap_directory__departments SET dbt_valid_from = ?, dbt_updated_at = ? "
+        "WHERE dbt_valid_to IS NULL",
+        [learned - dt.timedelta(days=30)] * 2,
+    )
+    con.execute(
+        """
+        INSERT INTO snapshots.snap_directory__departments
+        SELECT * REPLACE (? AS parent_department_id, ? AS dbt_valid_from, ? AS dbt_updated_at,
+                          NULL AS dbt_valid_to, md5(department_id || ?) AS dbt_scd_id)
+        FROM snapshots.snap_directory__departments WHERE department_id = ? AND dbt_valid_to IS NULL
+        """,
+        [parent, learned, learned, str(learned), department],
+    )
+    con.execute(
+        "UPDATE snapshots.snap_directory__departments SET dbt_valid_to = ? "
+        "WHERE department_id = ? AND dbt_valid_to IS NULL AND dbt_valid_from < ?",
+        [learned, department, learned],
+    )
+
+
+def _build_org_models(warehouse: Path, target: Path) -> None:
+    """Run the real `dbt build` (models, tests, unit tests) of the department models on ``warehouse``."""
+    models = ["int_departments_versioned", "int_department_ancestors", "int_department_paths_current"]
+    models += ["dim_department", "dim_department_hierarchy"]
+    command = [dbt_executable(), "build", "--quiet", "--select", *models]
+    command += ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    command += ["--target-path", str(target), "--log-path", str(target)]
+    env = {**os.environ, "RINGLEDGER_WAREHOUSE": str(warehouse)}
+    completed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
+
+
+def test_after_a_re_parenting_earlier_calls_roll_up_to_the_old_parent_and_later_ones_to_the_new(
+    published_demo: Settings, ancestors, tmp_path: Path
+):
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(published_demo.warehouse_path, warehouse)
+    con = duckdb.connect(str(warehouse))
+    # the department with the most calls, its parent, and the day that splits its calls in two
+    department, old_parent, day = con.execute(
+        """
+        SELECT parties.department_id, any_value(departments.parent_department_id),
+               cast(median(calls.started_at_local) AS date)
+        FROM intermediate.int_call_parties_attributed AS parties
+        JOIN intermediate.int_calls_merged AS calls USING (call_id)
+        JOIN marts.dim_department AS departments USING (department_key)
+        GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1
+        """
+    ).fetchone()
+    # a new parent outside its subtree whose own chain does not pass through the old parent
+    new_parent = min(
+        d for d, chain in ancestors.items() if department not in chain and old_parent not in chain
+    )
+    _re_parent_in_snapshot(con, department, new_parent, day)
+    con.close()
+    _build_org_models(warehouse, tmp_path / "dbt")
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    counted = con.execute(
+        f"""
+        SELECT calls.started_at_local >= ? AS later, bridge.ancestor_department_id, count(DISTINCT call_id),
+               count(*)
+        {AS_OF_START} WHERE parties.department_id = ? GROUP BY ALL
+        """,
+        [day, department],
+    ).fetchall()
+    assert all(calls == rows for *_, calls, rows in counted), "a call counted twice for one department"
+    before = {ancestor: calls for later, ancestor, calls, _ in counted if not later}
+    after = {ancestor: calls for later, ancestor, calls, _ in counted if later}
+    calls_before, calls_after = before[department], after[department]
+    assert calls_before and calls_after
+    assert old_parent in before and old_parent not in after and new_parent in after
+    assert before == {d: calls_before for d in ancestors[department]}
+    assert after == {d: calls_after for d in {department} | ancestors[new_parent]}

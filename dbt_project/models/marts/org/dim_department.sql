@@ -3,8 +3,7 @@ with departments as (
 ),
 
 paths as (
-    select distinct department_id, department_level, department_path
-    from {{ ref('int_department_ancestors') }}
+    select * from {{ ref('int_department_paths_current') }}
 ),
 
 branches as (
