@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from ingestion.errors import ConfigError
+from ingestion.formats import FORMATS
 from ingestion.site_rules import (
     BusinessCalendar,
     business_calendar,
@@ -75,6 +76,8 @@ class Source:
     transport: Transport = FOLDER
     # Column order of formats a source configures (cdr_custom.conf mapping, 3CX, FreeSWITCH templates).
     columns: tuple[str, ...] = ()
+    # Date order the PBX prints (a country setting on Panasonic SMDR); staging reads dates with it.
+    date_format: str = "MM/DD/YY"
 
     @property
     def folder(self) -> Path:
@@ -107,6 +110,7 @@ def _require(path: Path, where: str, entry: dict[str, Any], name: str, kind: typ
 
 
 TRANSFER_COST_ALLOCATIONS = ("final_party", "first_party", "split")
+DATE_FORMATS = ("MM/DD/YY", "DD/MM/YY", "YY/MM/DD")  # the first is the default
 
 
 def _choice(path: Path, where: str, raw: dict[str, Any], name: str, allowed: tuple[str, ...]) -> str:
@@ -212,6 +216,7 @@ def load_sources(input_dir: Path, known_formats: set[str] | None = None) -> list
             base_dir=input_dir,
             transport=transport,
             columns=_column_order(path, where, raw.get("columns")),
+            date_format=_date_format(path, where, raw),
         )
         if source.site not in site_ids:
             raise ConfigError(path, where, f"site {source.site!r} is not in sites.yml ({sorted(site_ids)})")
@@ -222,6 +227,20 @@ def load_sources(input_dir: Path, known_formats: set[str] | None = None) -> list
         sources.append(source)
     _check_unique(path, "sources", [s.name for s in sources])
     return sources
+
+
+def _date_format(path: Path, where: str, raw: dict[str, Any]) -> str:
+    """The date order a source's PBX prints; only formats whose PBX can be set to several take one."""
+    fmt = FORMATS.get(str(raw.get("format")))
+    if "date_format" in raw and fmt is not None and not fmt.date_format_configurable:
+        configurable = sorted(f.name for f in FORMATS.values() if f.date_format_configurable)
+        raise ConfigError(
+            path,
+            where,
+            f"field 'date_format' does not apply to format {fmt.name!r}, which writes dates one fixed way; "
+            f"only {configurable} take it",
+        )
+    return _choice(path, where, raw, "date_format", DATE_FORMATS)
 
 
 def _column_order(path: Path, where: str, raw: Any) -> tuple[str, ...]:

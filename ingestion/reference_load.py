@@ -83,7 +83,7 @@ def load_sites(con: duckdb.DuckDBPyConnection, sites: list[Site]) -> dict[str, i
 
 
 def load_sources(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> int:
-    rows = [(s.name, s.site, s.format, s.location, s.pattern, s.encoding) for s in sources]
+    rows = [(s.name, s.site, s.format, s.location, s.pattern, s.encoding, s.date_format) for s in sources]
     return _replace(
         con,
         "sources",
@@ -94,6 +94,7 @@ def load_sources(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> int:
             "location": "VARCHAR",
             "pattern": "VARCHAR",
             "encoding": "VARCHAR",
+            "date_format": "VARCHAR",
         },
         rows,
     )

@@ -63,6 +63,7 @@ CASES = (
     SampleCase("freeswitch_cdr_csv", "freeswitch_cdr_csv/kxingyunliushui_Master_excel_resaved.csv"),
     SampleCase("grandstream_ucm_api", "grandstream_ucm_cdr/louis171_ucm_cdrapi_records_masked.jsonl"),
     SampleCase("panasonic_smdr", "panasonic_smdr/constructed_pattern_a_pages.txt"),
+    SampleCase("panasonic_smdr", "panasonic_smdr/constructed_pattern_a_day_first_co_to_co.txt"),
     SampleCase("nec_smdr", "nec_neax_smdr/zombat_KKrecord.smdr"),
     SampleCase("nec_smdr", "nec_neax_smdr/zombat_KLrecord.smdr"),
     SampleCase("nec_smdr", "nec_neax_smdr/zombat_KMrecord.smdr"),

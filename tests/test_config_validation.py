@@ -93,3 +93,39 @@ def test_transfer_cost_allocation_must_be_a_known_rule(tmp_path: Path):
     expected = r"field 'transfer_cost_allocation' should be one of \['final_party'"
     with pytest.raises(ConfigError, match=expected):
         load_sites(tmp_path)
+
+
+def _sources(tmp_path: Path, entry: str) -> Path:
+    return _write(tmp_path, sources=f"sources:\n  - {{name: a, site: berlin, location: f, {entry}}}\n")
+
+
+@pytest.mark.parametrize("order", ["MM/DD/YY", "DD/MM/YY", "YY/MM/DD"])
+def test_a_panasonic_source_sets_its_date_order(tmp_path: Path, order: str):
+    (source,) = load_sources(_sources(tmp_path, f"format: panasonic_smdr, date_format: {order}"))
+    assert source.date_format == order
+
+
+def test_the_date_order_defaults_to_month_first(tmp_path: Path):
+    (source,) = load_sources(_sources(tmp_path, "format: panasonic_smdr"))
+    assert source.date_format == "MM/DD/YY"
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (
+            "format: panasonic_smdr, date_format: DD.MM.YYYY",
+            r"sources\[1\] \(a\): field 'date_format' should be one of "
+            r"\['MM/DD/YY', 'DD/MM/YY', 'YY/MM/DD'\], got 'DD.MM.YYYY'",
+        ),
+        (
+            "format: asterisk_cdr_csv, date_format: DD/MM/YY",
+            r"sources\[1\] \(a\): field 'date_format' does not apply to format 'asterisk_cdr_csv'.*"
+            r"only \['panasonic_smdr'\] take it",
+        ),
+    ],
+)
+def test_a_bad_date_order_names_the_source_and_field(tmp_path: Path, entry: str, message: str):
+    with pytest.raises(ConfigError, match=message) as error:
+        load_sources(_sources(tmp_path, entry))
+    assert str(error.value).startswith(str(tmp_path / "config" / "sources.yml"))

@@ -130,6 +130,7 @@ class FormatDefinition:
     duration_unit: str
     leg_link: str
     signature: Signature = Signature()
+    date_format_configurable: bool = False  # the PBX prints dates in a set order: a source's date_format
 
     @property
     def raw_table(self) -> str:

@@ -2,7 +2,8 @@
 
 Printed pages repeat a column-heading line and a dashed ruler; those are skipped.
 The Time field is the END of the call on TDA/NS; dates are 2-digit-year, in the
-country's order (MM/DD/YY or DD/MM/YY), so the source's configuration decides.
+order the PBX is set to (MM/DD/YY, DD/MM/YY or YY/MM/DD by country): the source's
+``date_format`` in config/sources.yml says which, and staging reads the date with it.
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ PANASONIC_SMDR = FormatDefinition(
     layout=LAYOUT,
     time_base=TimeBase.LOCAL_END_OF_CALL,
     duration_unit="hh:mm'ss (apostrophe before seconds); ring m'ss",
-    leg_link="none written: '-' in dial_number marks a transfer, CO-to-CO calls are two records (CD TR/FW)",
+    leg_link=(
+        "none written: '-' in dial_number marks a transfer; a CO-to-CO call's two records "
+        "(incoming + outgoing CD TR/FW/D0-D4, ending together) are paired into one in staging"
+    ),
     signature=Signature(line_pattern=r"\d{2}/\d{2}/\d{2} [ \d]\d:\d{2}[AP]M .*\d{2}:\d{2}'\d{2}.*"),
+    date_format_configurable=True,
 )

@@ -6,5 +6,6 @@ select
     source_name,
     site_id,
     format as pbx_format,
-    encoding
+    encoding,
+    date_format
 from source
