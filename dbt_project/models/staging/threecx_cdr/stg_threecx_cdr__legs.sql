@@ -5,6 +5,10 @@
   side). The call is billed to the final party, so the sides below are the parties at
   the end of the call. Times are the site's local wall clock; duration is talk time
   (answer to end) as HH:MM:SS and, like time_answered, empty when nobody answered.
+  A party written as a number (not Ext.NNN) is outside the company: an outbound attempt
+  that failed before seizing a line names the dialled number, not a line DN, on the
+  called side, so to_party_is_external is what says it went out. (The type columns do
+  not tell: final-type describes the destination even when the final party is the source.)
 -#}
 with source as (
     select * from {{ source('threecx_cdr', 'threecx_cdr') }}
@@ -52,6 +56,8 @@ final_parties as (
         *,
         case when source_was_replaced and final_dn is not null then final_dn else from_dn end as from_party_dn,
         case when not source_was_replaced and final_dn is not null then final_dn else to_dn end as to_party_dn,
+        case when not source_was_replaced and final_number is not null then final_number else to_number end
+            as to_party_number,
         case when source_was_replaced and final_number is not null then final_number else from_number end
             as caller_number,
         case
@@ -59,17 +65,30 @@ final_parties as (
             else coalesce(dialled_number, to_number)
         end as called_number
     from typed
+),
+
+{# 3CX writes an inside party as Ext.NNN, an outside one as its number; MakeCall, EndCall … are neither #}
+parties as (
+    select
+        *,
+        coalesce(regexp_full_match(caller_number, '\+?[0-9]+'), false) as from_party_is_external,
+        coalesce(regexp_full_match(to_party_number, '\+?[0-9]+'), false) as to_party_is_external
+    from final_parties
 )
 
 select
-    * exclude (start_text, answer_text, end_text, duration_text),
+    * exclude (start_text, answer_text, end_text, duration_text, to_party_number),
     case
         when answered_at_local is not null then 'answered'
         when reason_terminated = 'RouteBusy' then 'busy'
         when reason_terminated in ('Failed', 'NoRouteExists', 'NotAvailable') then 'failed'
         else 'no_answer'
     end as leg_disposition,
-    {# only numbered DNs are extensions or trunks: 3CX also writes MakeCall, PlayFile, EndCall #}
-    case when regexp_full_match(from_party_dn, '[0-9]+') then from_party_dn end as from_party_extension,
-    case when regexp_full_match(to_party_dn, '[0-9]+') then to_party_dn end as to_party_extension
-from final_parties
+    {# only numbered DNs are extensions, and an outside party's DN (a line, or the number itself) is none #}
+    case
+        when regexp_full_match(from_party_dn, '[0-9]+') and not from_party_is_external then from_party_dn
+    end as from_party_extension,
+    case
+        when regexp_full_match(to_party_dn, '[0-9]+') and not to_party_is_external then to_party_dn
+    end as to_party_extension
+from parties
