@@ -87,7 +87,7 @@ where loaded_at > (select coalesce(max(loaded_at), '-infinity'::timestamptz) fro
 {{ return([
     'int_call_legs_unioned', 'int_calls_merged', 'int_calls_rated', 'int_call_numbers',
     'int_call_destinations', 'int_call_time_bands', 'int_call_parties_attributed',
-    'fct_calls', 'fct_call_legs',
+    'int_call_leg_quality', 'fct_calls', 'fct_call_legs', 'fct_inbound_service',
 ]) }}
 {%- endmacro %}
 

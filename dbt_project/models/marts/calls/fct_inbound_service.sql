@@ -2,8 +2,17 @@
   Inbound service per call: how long callers waited, whether they were answered within
   the service-level target, or gave up. Answer time is the ring/wait time before the
   first answer; an unanswered inbound call that rang is abandoned.
+  Incremental by (source, call_date_local), like fct_calls (macros/rebuild_scope.sql).
 -#}
+-- depends_on: {{ ref('int_rebuild_scope') }}
+{{ incremental_by_rebuild_scope() }}
 {% set target_seconds = var('service_level_answer_seconds', 20) %}
+
+with calls as (
+    select calls.*
+    from {{ ref('fct_calls') }} as calls
+    {{ rebuild_scope_join('calls.source_name', 'calls.call_date_local') }}
+)
 
 select
     call_id,
@@ -26,5 +35,5 @@ select
     disposition = 'answered' and ring_seconds <= {{ target_seconds }} as is_within_service_level,
     talk_seconds,
     transfer_count
-from {{ ref('fct_calls') }}
+from calls
 where direction = 'inbound'
