@@ -61,18 +61,23 @@ class BulkGroup:
         self.size += member.landed.size
 
 
-def bulk_file(
-    fmt: FormatDefinition, landed: LandedFile, path: Path, encoding: str, plan: ScanPlan
-) -> BulkFile | None:
-    """The file as a bulk-load member, or None when it needs the per-file path."""
+def _member(
+    landed: LandedFile, path: Path, encoding: str, column_order: tuple[str, ...] | None
+) -> tuple[BulkFile, ScanPlan] | None:
+    """The file as a bulk-load member with its scan plan, or None when it needs the per-file path."""
+    fmt = FORMATS[landed.format]
     if not isinstance(fmt.layout, Delimited) or compression.is_compressed(path.name):
         return None
     if codec_name(encoding) not in _BULK_ENCODINGS:
-        return None
+        return None  # transcoded or multi-byte newlines: file by file
+    try:
+        plan = plan_scan(fmt, path, encoding, column_order)
+    except ValueError:
+        return None  # the per-file path reports it
     lines = count_lines(path)
     if lines <= plan.skip:  # a file without records may not scan: the per-file path says why
         return None
-    return BulkFile(landed, path, lines - plan.skip)
+    return BulkFile(landed, path, lines - plan.skip), plan
 
 
 def group_files(
@@ -83,19 +88,14 @@ def group_files(
     done: list[BulkGroup] = []
     rest: list[LandedFile] = []
     for landed, path, encoding, column_order in candidates:
-        fmt = FORMATS[landed.format]
-        member = None
-        if isinstance(fmt.layout, Delimited) and not compression.is_compressed(path.name):
-            try:
-                plan = plan_scan(fmt, path, encoding, column_order)
-                member = bulk_file(fmt, landed, path, encoding, plan)
-            except ValueError:
-                member = None  # the per-file path reports it
-        if member is None:
+        found = _member(landed, path, encoding, column_order)
+        if found is None:
             rest.append(landed)
             continue
-        key = (fmt.name, plan, codec_name(encoding))
-        group = groups.setdefault(key, BulkGroup(fmt, plan, _BULK_ENCODINGS[codec_name(encoding)], []))
+        member, plan = found
+        duck_encoding = _BULK_ENCODINGS[codec_name(encoding)]
+        key = (landed.format, plan, duck_encoding)
+        group = groups.setdefault(key, BulkGroup(FORMATS[landed.format], plan, duck_encoding, []))
         group.add(member)
         if len(group.files) >= GROUP_FILES or group.size >= GROUP_BYTES:
             done.append(groups.pop(key))
