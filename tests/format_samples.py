@@ -67,6 +67,7 @@ CASES = (
     SampleCase("nec_smdr", "nec_neax_smdr/zombat_KKrecord.smdr"),
     SampleCase("nec_smdr", "nec_neax_smdr/zombat_KLrecord.smdr"),
     SampleCase("nec_smdr", "nec_neax_smdr/zombat_KMrecord.smdr"),
+    SampleCase("nec_smdr", "nec_neax_smdr/constructed_KA_KE_normal.smdr"),
 )
 
 
