@@ -129,6 +129,15 @@ SITES: dict[str, dict] = {
         "trunks": ["01", "02", "03"],  # CO line numbers
         "files": ["panasonic_smdr/constructed_pattern_a_pages.txt"],
     },
+    "panasonic_dmy": {
+        "format": "panasonic_smdr",
+        "timezone": "Europe/London",
+        "country": "GB",
+        "dial_plan": _dial_plan("44", "20", access=""),  # CO line keys: no access code dialled
+        "trunks": ["01", "02", "03"],
+        "files": ["panasonic_smdr/constructed_pattern_a_day_first_co_to_co.txt"],
+        "date_format": "DD/MM/YY",  # the PBX's date order, set per source
+    },
     "nec": {
         "format": "nec_smdr",
         "timezone": "America/New_York",
@@ -139,6 +148,7 @@ SITES: dict[str, dict] = {
             "nec_neax_smdr/zombat_KKrecord.smdr",
             "nec_neax_smdr/zombat_KLrecord.smdr",
             "nec_neax_smdr/zombat_KMrecord.smdr",
+            "nec_neax_smdr/constructed_KA_KE_normal.smdr",
         ],
     },
     "cucm": {
@@ -185,8 +195,9 @@ def build_input(root: Path) -> Path:
             "pattern": "*",
             "encoding": site.get("encoding", "utf-8"),
         }
-        if "columns" in site:
-            source["columns"] = site["columns"]
+        for setting in ("columns", "date_format"):
+            if setting in site:
+                source[setting] = site[setting]
         sources.append(source)
         if site.get("cmr_files"):
             cmr_folder = root / "pbx" / f"{site_id}-cmr"
@@ -238,13 +249,15 @@ EXPECTED: dict[str, dict] = {
     # rules in stg_threecx_cdr__legs: the side at the end of the call (final_dn on the called side,
     # on the calling side for ReplacedSrc) is a line DN 10000/10001/10020 -> inbound/outbound;
     # answered = time-answered written; RouteBusy busy; Failed/NoRouteExists failed; else no answer;
-    # talk = duration HH:MM:SS. inbound 178 answered (64298 s); outbound 214 answered (79459 s, the
-    # v20 call's 25 s included); internal 158 answered (36853 s), 38 failed (outbound attempts that
-    # never seized a line name no line DN), 12 no answer, 1 busy.
+    # talk = duration HH:MM:SS. inbound 178 answered (64298 s); outbound 214 answered over a line
+    # (79459 s, the v20 call's 25 s included), 36 Failed attempts that never seized a line (no
+    # line DN: the called party is the dialled number, written as a number, not Ext.NNN) and call
+    # 10410 (MakeCall -> Ext.195, answered, then a failed blind transfer to 0232054084, the final
+    # party); internal 157 answered, 2 failed, 12 no answer, 1 busy.
     "threecx": {
         "calls": 601,
         "legs": 601,
-        "direction": {"inbound": 178, "outbound": 214, "internal": 209},
+        "direction": {"inbound": 178, "outbound": 251, "internal": 172},
         "disposition": {"answered": 550, "failed": 38, "no_answer": 12, "busy": 1},
         "talk": 180610,
     },
@@ -310,14 +323,25 @@ EXPECTED: dict[str, dict] = {
         "disposition": {"answered": 5},
         "talk": 534,
     },
-    # KK outgoing on route 001: 12:00:00.001 -> 13:01:01.000 = 3660.999 s -> 3661; KL incoming on
-    # route 002 and KM station-to-station: 21:57:41.398 -> 21:57:48.738 = 7.34 s -> 7 each.
-    "nec": {
+    # A PBX set to DD/MM/YY: 101 out on CO 01 (13/03/24) 65 s; <I> on CO 03 to 106 (04/03/24) 120 s;
+    # a CO-to-CO transfer by 104 (25/03/24 10:30AM): <I> on CO 02 and out on CO 01 with CD TR, one
+    # transit call billed the outgoing line's 00:03'10 = 190 s.
+    "panasonic_dmy": {
         "calls": 3,
         "legs": 3,
-        "direction": {"outbound": 1, "inbound": 1, "internal": 1},
+        "direction": {"outbound": 1, "inbound": 1, "transit": 1},
         "disposition": {"answered": 3},
-        "talk": 3675,
+        "talk": 375,
+    },
+    # KK outgoing on route 001: 12:00:00.001 -> 13:01:01.000 = 3660.999 s -> 3661; KL incoming on
+    # route 002 and KM station-to-station: 21:57:41.398 -> 21:57:48.738 = 7.34 s -> 7 each.
+    # Normal format, by its record type: KA out on route 001 90 s; KE in on route 002 30 s.
+    "nec": {
+        "calls": 5,
+        "legs": 5,
+        "direction": {"outbound": 2, "inbound": 2, "internal": 1},
+        "disposition": {"answered": 5},
+        "talk": 3795,
     },
 }
 
@@ -345,7 +369,24 @@ def _by(con: duckdb.DuckDBPyConnection, column: str, site: str) -> dict[str, int
     )
 
 
-@pytest.mark.parametrize("site", sorted(EXPECTED))
+# 3CX failed outbound attempts and Panasonic CO-to-CO calls are typed in staging
+# (to_party_is_external; from_co_line/to_co_line): their direction also needs the canonical
+# leg model (int_call_legs_staged.sql, owned by the incremental-build work) to read those
+# columns. Until that change lands these fail; strict, so they must be unmarked then.
+AWAITS_CANONICAL_LEG_CHANGE = pytest.mark.xfail(
+    strict=True, reason="int_call_legs_staged must read to_party_is_external and from/to_co_line"
+)
+
+
+@pytest.mark.parametrize(
+    "site",
+    [
+        pytest.param(site, marks=AWAITS_CANONICAL_LEG_CHANGE)
+        if site in {"threecx", "panasonic_dmy"}
+        else site
+        for site in sorted(EXPECTED)
+    ],
+)
 def test_sample_calls_match_the_records_read_by_hand(samples_run: Settings, site: str):
     expected = EXPECTED[site]
     con = _published(samples_run)
@@ -378,6 +419,8 @@ def test_time_bases_place_calls_where_the_records_say(samples_run: Settings):
     first = dict(con.execute("SELECT site_id, min(started_at_local) FROM fct_calls GROUP BY 1").fetchall())
     # Panasonic stamps the end: 03/14/24 09:15AM - 4'30 talk - 0'12 ring (the earliest call).
     assert str(first["panasonic"]) == "2024-03-14 09:10:18"
+    # ... in the order its source sets: 04/03/24 11:20AM day first is 4 March, - 2'00 - 0'06.
+    assert str(first["panasonic_dmy"]) == "2024-03-04 11:17:54"
     # Avaya CM: the record after the second date record (062624) at 00:03 is on 2024-06-26.
     assert (
         con.execute(
@@ -424,3 +467,28 @@ def test_recording_references_reach_the_calls_that_were_recorded(samples_run: Se
     ).fetchall()
     found = {name for (ref,) in refs for name in ref.split(";")}
     assert dialled <= found <= everything
+
+
+def test_panasonic_co_to_co_pair_is_one_call_from_its_raw_records(samples_run: Settings):
+    """Lines 5 and 6 of the day-first sample (in on CO 02, out on CO 01, CD TR) are one call and one leg."""
+    con = duckdb.connect(str(samples_run.warehouse_path), read_only=True)
+    legs = con.execute(
+        "SELECT record_no, paired_record_no, from_co_line, to_co_line, extension, caller_number, "
+        "called_number FROM staging.stg_panasonic_smdr__legs WHERE source_name = 'panasonic_dmy-pbx' "
+        "ORDER BY record_no"
+    ).fetchall()
+    assert legs == [
+        (3, None, None, "01", "101", "101", "01632960123"),
+        (4, None, "03", None, "106", "07700900456", "106"),
+        (5, 6, "02", "01", "104", "07700900123", "01632960999"),
+    ]
+
+
+@AWAITS_CANONICAL_LEG_CHANGE
+def test_panasonic_co_to_co_call_is_transit_between_both_trunks(samples_run: Settings):
+    con = duckdb.connect(str(samples_run.warehouse_path), read_only=True)
+    leg = con.execute(
+        "SELECT leg_direction, from_endpoint, to_endpoint, trunk_id, extension, external_number_e164 "
+        "FROM intermediate.int_call_legs_unioned WHERE source_name = 'panasonic_dmy-pbx' AND record_no = 5"
+    ).fetchone()
+    assert leg == ("transit", "02", "01", "panasonic_dmy-02", "104", "441632960999")
