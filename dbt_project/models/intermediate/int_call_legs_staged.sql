@@ -57,7 +57,8 @@ threecx_cdr as (
         {{ leg_outcome_and_parties() }},
         from_party_dn as from_endpoint, to_party_dn as to_endpoint,
         from_party_extension as from_extension, to_party_extension as to_extension,
-        null::varchar as queue_name
+        null::varchar as queue_name,
+        to_party_is_external as to_is_external
     from {{ ref('stg_threecx_cdr__legs') }}
 ),
 
@@ -134,8 +135,7 @@ panasonic_smdr as (
         landed_file_sha256 || ':' || record_no as call_key_in_source, record_no as sequence_in_call,
         {{ local_times_only() }},
         {{ leg_outcome_and_parties() }},
-        case when is_incoming then co_line end as from_endpoint,
-        case when not is_incoming then co_line end as to_endpoint,
+        from_co_line as from_endpoint, to_co_line as to_endpoint,
         case when not is_incoming then extension end as from_extension,
         case when is_incoming then extension when is_intercom then called_number end as to_extension,
         null::varchar as queue_name
@@ -216,15 +216,16 @@ classified as (
         coalesce(unioned.ended_at_utc, timezone('UTC', timezone(sites.site_timezone, unioned.ended_at_local))) as ended_at_utc,
         coalesce(unioned.started_at_local, timezone(sites.site_timezone, timezone('UTC', unioned.started_at_utc))) as started_at_local,
         case
-            when trunk_in.trunk_id is not null and trunk_out.trunk_id is not null then 'transit'
+            when trunk_in.trunk_id is not null and (trunk_out.trunk_id is not null or unioned.to_is_external) then 'transit'
             when trunk_in.trunk_id is not null then 'inbound'
-            when trunk_out.trunk_id is not null then 'outbound'
+            when trunk_out.trunk_id is not null or unioned.to_is_external then 'outbound'
             else 'internal'
         end as leg_direction,
         coalesce(trunk_in.trunk_id, trunk_out.trunk_id) as trunk_id,
         case when trunk_in.trunk_id is not null then unioned.to_extension else unioned.from_extension end as extension,
         case
-            when trunk_out.trunk_id is not null then {{ to_e164('unioned.called_number', 'sites', strip_access=true) }}
+            when trunk_out.trunk_id is not null or unioned.to_is_external
+                then {{ to_e164('unioned.called_number', 'sites', strip_access=true) }}
             when trunk_in.trunk_id is not null then {{ to_e164('unioned.caller_number', 'sites') }}
         end as external_number_e164,
         {# the company number dialled: as written (E.164 digits) or in the site's national form #}
