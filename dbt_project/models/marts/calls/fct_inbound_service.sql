@@ -2,7 +2,9 @@
   Inbound service per call: how long callers waited, whether they were answered within
   the service-level target, or gave up. Answer time is the ring/wait time before the
   first answer; an unanswered inbound call that rang is abandoned.
-  Incremental by (source, call_date_local), like fct_calls (macros/rebuild_scope.sql).
+  Incremental by (source, call_date_local), like fct_calls (macros/rebuild_scope.sql): a new
+  service_level_answer_seconds applies to the days built after it; rebuild the rest with
+  `dbt build --full-refresh -s fct_inbound_service+` (or ringledger reprocess).
 -#}
 -- depends_on: {{ ref('int_rebuild_scope') }}
 {{ incremental_by_rebuild_scope() }}
