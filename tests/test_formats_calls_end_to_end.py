@@ -369,24 +369,7 @@ def _by(con: duckdb.DuckDBPyConnection, column: str, site: str) -> dict[str, int
     )
 
 
-# 3CX failed outbound attempts and Panasonic CO-to-CO calls are typed in staging
-# (to_party_is_external; from_co_line/to_co_line): their direction also needs the canonical
-# leg model (int_call_legs_staged.sql, owned by the incremental-build work) to read those
-# columns. Until that change lands these fail; strict, so they must be unmarked then.
-AWAITS_CANONICAL_LEG_CHANGE = pytest.mark.xfail(
-    strict=True, reason="int_call_legs_staged must read to_party_is_external and from/to_co_line"
-)
-
-
-@pytest.mark.parametrize(
-    "site",
-    [
-        pytest.param(site, marks=AWAITS_CANONICAL_LEG_CHANGE)
-        if site in {"threecx", "panasonic_dmy"}
-        else site
-        for site in sorted(EXPECTED)
-    ],
-)
+@pytest.mark.parametrize("site", sorted(EXPECTED))
 def test_sample_calls_match_the_records_read_by_hand(samples_run: Settings, site: str):
     expected = EXPECTED[site]
     con = _published(samples_run)
@@ -484,7 +467,6 @@ def test_panasonic_co_to_co_pair_is_one_call_from_its_raw_records(samples_run: S
     ]
 
 
-@AWAITS_CANONICAL_LEG_CHANGE
 def test_panasonic_co_to_co_call_is_transit_between_both_trunks(samples_run: Settings):
     con = duckdb.connect(str(samples_run.warehouse_path), read_only=True)
     leg = con.execute(
