@@ -31,6 +31,7 @@ from ingestion.landing import LandedFile, land_files
 
 STATE_NAME = "files-state.json"
 SETTLE_SECONDS = 2.0  # between the two looks of a one-shot run
+LAND_BATCH = 500  # settled files landed per call (remote ones are fetched to scratch first)
 POLL_STATE_DIR = ".poll-state"  # under the landing folder: what the last one-shot run saw, per source
 
 
@@ -48,10 +49,33 @@ def _in_progress(source: Source, name: str) -> bool:
 
 
 def _fetch(source: Source, file: RemoteFile, folder: Path) -> Path:
-    local = folder / file.name.rsplit("/", 1)[-1]
+    """A local path with the file's bytes: a folder source's file itself, else a copy in ``folder``."""
+    if source.transport.kind == "folder":
+        return Path(file.url)
+    local = folder / file.name.rsplit("/", 1)[-1]  # one folder per file: equal base names stay apart
     with open_raw(source, file) as reader, local.open("wb") as writer:
         shutil.copyfileobj(reader, writer, 1 << 20)
     return local
+
+
+def _land_ready(
+    source: Source, ready: list[RemoteFile], landing_dir: Path, scratch: Path, result: PollResult
+) -> None:
+    """Land settled files in one call (one manifest read); truncated compressed ones wait."""
+    local: dict[Path, RemoteFile] = {}
+    for index, file in enumerate(ready):
+        (scratch / str(index)).mkdir(exist_ok=True)
+        path = _fetch(source, file, scratch / str(index))
+        if compression.is_compressed(file.name) and not compression.is_complete(path):
+            result.waiting.append(file.name)  # stable but truncated: look again next time
+            continue
+        local[path] = file
+    landing = land_files(source, list(local), landing_dir)
+    result.landed += landing.landed
+    duplicates = set(landing.duplicates)
+    result.already_landed += [file.name for path, file in local.items() if str(path) in duplicates]
+    for index in range(len(ready)):
+        shutil.rmtree(scratch / str(index), ignore_errors=True)
 
 
 def poll(
@@ -84,19 +108,13 @@ def poll(
         else:
             result.waiting.append(file.name)
     with tempfile.TemporaryDirectory(prefix="ringledger-fetch-") as scratch:
-        for file in ready:
-            local = _fetch(source, file, Path(scratch))
-            if compression.is_compressed(file.name) and not compression.is_complete(local):
-                result.waiting.append(file.name)  # stable but truncated: look again next time
-                local.unlink()
-                continue
-            landing = land_files(source, [local], landing_dir)
-            result.landed += landing.landed
-            if landing.duplicates:
-                result.already_landed.append(file.name)
+        for start in range(0, len(ready), LAND_BATCH):
+            _land_ready(source, ready[start : start + LAND_BATCH], landing_dir, Path(scratch), result)
+    still_waiting = set(result.waiting)
+    for file in ready:
+        if file.name not in still_waiting:
             taken[file.name] = [file.size, file.mtime]
             del seen_now[file.name]
-            local.unlink()
     names = {file.name for file in listed}
     result.state = {"seen": seen_now, "taken": {n: s for n, s in taken.items() if n in names}}
     return result
