@@ -11,7 +11,6 @@ import fcntl
 import hashlib
 import json
 import os
-import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -82,32 +81,43 @@ def candidate_files(source: Source) -> list[Path]:
     return sorted(p for p in folder.glob(source.pattern) if p.is_file())
 
 
-def _copy_immutable(path: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
+def _copy_hashing(path: Path, landing_dir: Path) -> tuple[Path, str]:
+    """Copy ``path`` to a partial file in the landing folder while hashing it: one read."""
+    digest = hashlib.sha256()
+    landing_dir.mkdir(parents=True, exist_ok=True)
+    partial = landing_dir / f".{os.getpid()}-{path.name}.partial"
     partial.unlink(missing_ok=True)  # left read-only by a copy that was killed before its rename
     with path.open("rb") as reader, partial.open("wb") as writer:
-        shutil.copyfileobj(reader, writer, _CHUNK)
+        while chunk := reader.read(_CHUNK):
+            digest.update(chunk)
+            writer.write(chunk)
         writer.flush()
         os.fsync(writer.fileno())
     partial.chmod(0o444)
-    os.replace(partial, target)
+    return partial, digest.hexdigest()
 
 
 def land_files(source: Source, paths: Iterable[Path], landing_dir: Path) -> LandingResult:
-    """Copy files into the landing zone once per content; return what was new."""
+    """Copy files into the landing zone once per content; return what was new.
+
+    Each copy is fsynced before its rename; the manifest once per call, after the copies: a
+    crash in between leaves copies without manifest rows, which the next run lands again.
+    """
     landed: list[LandedFile] = []
     duplicates: list[str] = []
     with _locked_manifest(landing_dir) as manifest_path:
         known = {(f.source, f.sha256) for f in read_manifest(landing_dir)}
         with manifest_path.open("a", encoding="utf-8") as manifest:
             for path in paths:
-                digest = sha256_of(path)
+                partial, digest = _copy_hashing(path, landing_dir)
                 if (source.name, digest) in known:
+                    partial.chmod(0o644)
+                    partial.unlink()
                     duplicates.append(str(path))
                     continue
                 relative = Path(source.name) / digest[:2] / f"{digest}--{path.name}"
-                _copy_immutable(path, landing_dir / relative)
+                (landing_dir / relative).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(partial, landing_dir / relative)
                 entry = LandedFile(
                     source=source.name,
                     format=source.format,
@@ -118,10 +128,10 @@ def land_files(source: Source, paths: Iterable[Path], landing_dir: Path) -> Land
                     landed_path=str(relative),
                 )
                 manifest.write(json.dumps(asdict(entry), sort_keys=True) + "\n")
-                manifest.flush()
-                os.fsync(manifest.fileno())
                 known.add((source.name, digest))
                 landed.append(entry)
+            manifest.flush()
+            os.fsync(manifest.fileno())
     return LandingResult(landed=landed, duplicates=duplicates)
 
 
