@@ -68,12 +68,12 @@ def _member(
     fmt = FORMATS[landed.format]
     if not isinstance(fmt.layout, Delimited) or compression.is_compressed(path.name):
         return None
-    if codec_name(encoding) not in _BULK_ENCODINGS:
-        return None  # transcoded or multi-byte newlines: file by file
     try:
+        if codec_name(encoding) not in _BULK_ENCODINGS:
+            return None  # transcoded or multi-byte newlines: file by file
         plan = plan_scan(fmt, path, encoding, column_order)
     except ValueError:
-        return None  # the per-file path reports it
+        return None  # an unknown encoding, columns the format lacks: the per-file path reports it
     lines = count_lines(path)
     if lines <= plan.skip:  # a file without records may not scan: the per-file path says why
         return None
