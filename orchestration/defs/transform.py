@@ -27,11 +27,22 @@ def _newest_project_file() -> float:
 
 
 def ensure_manifest() -> None:
-    """Parse the dbt project when its manifest is missing or older than the project's files."""
+    """Parse the dbt project when its manifest is missing or older than the project's files.
+
+    In full (``--no-partial-parse``): a partial parse from an older checkout's cache has been
+    seen to miss a changed macro ('rebuild_scoped_tables' is undefined).
+    """
     manifest = dbt_project.manifest_path
     if manifest.exists() and manifest.stat().st_mtime >= _newest_project_file():
         return
-    command = [dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR)]
+    command = [
+        dbt_executable(),
+        "parse",
+        "--quiet",
+        "--no-partial-parse",
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+    ]
     subprocess.run([*command, "--profiles-dir", str(DBT_PROJECT_DIR)], check=True)
 
 
