@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pyarrow as pa
+
 STAGED = "ringledger_staged"
 BAD = "ringledger_bad"
 
@@ -37,3 +39,16 @@ def create_bad_table(con) -> None:
         f"CREATE OR REPLACE TEMP TABLE {BAD} "
         "(line BIGINT, byte_offset BIGINT, raw_record VARCHAR, reason VARCHAR)"
     )
+
+
+def stage_rows(con, rows: dict[str, list], bad: list[tuple]) -> None:
+    """Fill the staging tables from rows built in Python: column -> values, ``_record_no`` last."""
+    staged = pa.table(
+        {c: pa.array(v, pa.int64() if c == "_record_no" else pa.string()) for c, v in rows.items()}
+    )
+    con.register("ringledger_arrow", staged)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGED} AS SELECT * FROM ringledger_arrow")
+    con.unregister("ringledger_arrow")
+    create_bad_table(con)
+    if bad:
+        con.executemany(f"INSERT INTO {BAD} VALUES (?, ?, ?, ?)", bad)

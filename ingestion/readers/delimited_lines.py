@@ -13,10 +13,9 @@ import csv
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from ingestion.formats.definition import Delimited, FormatDefinition
-from ingestion.readers import BAD, STAGED, create_bad_table
+from ingestion.readers import stage_rows
 from ingestion.text_decoding import codec_name
 
 Bad = tuple[int, None, None, str]
@@ -47,15 +46,7 @@ def stage_by_line(
             for column in fmt.columns:
                 rows[column].append(values.get(column) or None)  # empty fields are NULL, as in the scan
             rows["_record_no"].append(number)
-    staged = pa.table(
-        {c: pa.array(v, pa.int64() if c == "_record_no" else pa.string()) for c, v in rows.items()}
-    )
-    con.register("ringledger_arrow", staged)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGED} AS SELECT * FROM ringledger_arrow")
-    con.unregister("ringledger_arrow")
-    create_bad_table(con)
-    if bad:
-        con.executemany(f"INSERT INTO {BAD} VALUES (?, ?, ?, ?)", bad)
+    stage_rows(con, rows, bad)
 
 
 def _fields(

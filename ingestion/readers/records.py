@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ingestion.formats.definition import FixedWidth, FormatDefinition, Framed, RecordError
-from ingestion.readers import BAD, STAGED, Staging, create_bad_table, quote_ident, sql_str
+from ingestion.readers import BAD, STAGED, Staging, create_bad_table, quote_ident, sql_str, stage_rows
 from ingestion.text_decoding import codec_name, decode_line, is_ascii_compatible
 
 # Lines as text: UTF-8 checked per line (NULL when invalid), CR stripped.
@@ -100,15 +100,7 @@ def stage_framed(con: duckdb.DuckDBPyConnection, fmt: FormatDefinition, path: Pa
             for column in fmt.columns:
                 rows[column].append(row.get(column))
             rows["_record_no"].append(number)
-    staged = pa.table(
-        {c: pa.array(v, pa.int64() if c == "_record_no" else pa.string()) for c, v in rows.items()}
-    )
-    con.register("ringledger_arrow", staged)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGED} AS SELECT * FROM ringledger_arrow")
-    con.unregister("ringledger_arrow")
-    create_bad_table(con)
-    if bad:
-        con.executemany(f"INSERT INTO {BAD} VALUES (?, ?, ?, ?)", bad)
+    stage_rows(con, rows, bad)
     return Staging()
 
 
