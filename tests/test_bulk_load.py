@@ -18,10 +18,12 @@ from ingestion.bulk_load import group_files, load_group
 from ingestion.config import Source
 from ingestion.landing import land_source, read_manifest
 from ingestion.raw_load import LOADED_FILES_SQL, ensure_raw_schema, load_pending
+from ingestion.readers import records
 from tests.conftest import SAMPLES
 from tests.format_samples import CASES, load_through_landing, parsed
 
 SAMPLE = SAMPLES / "asterisk_cdr_csv" / "testsuite_cdrlib_good.csv"
+LINE_FORMATS = [c for c in CASES if c.format in ("panasonic_smdr", "avaya_cm_cdr")]  # fixed width by lines
 UNIQUEID = b'"1231977075.0"'
 
 
@@ -139,6 +141,17 @@ def test_large_staged_files_are_written_as_staged_with_the_same_rows(case, tmp_p
     assert parsed(large_con, case.format)["records"]
     lineage = f"SELECT DISTINCT _source, _file_sha256, _landed_path FROM raw.{case.format}"
     assert large_con.execute(lineage).fetchall() == small_con.execute(lineage).fetchall()
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c.format in ("panasonic_smdr", "avaya_cm_cdr")], ids=str
+)
+def test_fixed_width_files_read_in_small_chunks_give_the_same_rows(case, tmp_path: Path, monkeypatch):
+    """Lines cut into chunks (page headers, a date record carried across chunks) parse as one piece."""
+    whole_con, _ = load_through_landing([SAMPLES / case.sample], case.format, tmp_path / "whole")
+    monkeypatch.setattr(records, "CHUNK_BYTES", 97)  # a chunk boundary inside most lines
+    chunked_con, _ = load_through_landing([SAMPLES / case.sample], case.format, tmp_path / "chunked")
+    assert parsed(chunked_con, case.format) == parsed(whole_con, case.format)
 
 
 def test_a_bad_line_caught_in_the_combined_scan_sends_back_only_its_file(tmp_path: Path, drop: Path):

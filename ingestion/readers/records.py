@@ -10,6 +10,7 @@ same line table from their frames.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -21,6 +22,7 @@ from ingestion.readers import BAD, STAGED, Staging, create_bad_table, quote_iden
 from ingestion.text_decoding import codec_name, decode_line, is_ascii_compatible
 
 # Lines as text: UTF-8 checked per line (NULL when invalid), CR stripped.
+CHUNK_BYTES = 32 << 20
 LINES_SQL = "SELECT line, byte_offset, rtrim(try(decode(raw::BLOB)), chr(13)) AS text FROM ringledger_arrow"
 
 
@@ -30,8 +32,6 @@ def stage_fixed_width(
     """Cut every line of ``path`` at the format's positions; see the module docstring."""
     layout = fmt.layout
     assert isinstance(layout, FixedWidth)
-    data = path.read_bytes()
-    table = _frames_table(layout.deframe(data)) if layout.deframe else _lines_table(data, encoding)
     kind = _classify_sql(layout)
     fields = ", ".join(
         f"trim(substr(text, {f.start}, {f.end - f.start + 1})) AS {quote_ident(f.name)}"
@@ -48,13 +48,15 @@ def stage_fixed_width(
         if layout.date_record
         else "NULL"
     )
-    con.register("ringledger_arrow", table)
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE ringledger_classified AS
-            SELECT *, {kind} AS kind, CASE WHEN {kind} = 'date' THEN {date_value} END AS date_value
-            FROM ({LINES_SQL})"""
-    )
-    con.unregister("ringledger_arrow")
+    for number, table in enumerate(_line_tables(layout, path, encoding)):
+        con.register("ringledger_arrow", table)
+        con.execute(
+            f"""{"INSERT INTO" if number else "CREATE OR REPLACE TEMP TABLE"} ringledger_classified
+                {"" if number else "AS"}
+                SELECT *, {kind} AS kind, CASE WHEN {kind} = 'date' THEN {date_value} END AS date_value
+                FROM ({LINES_SQL})"""
+        )
+        con.unregister("ringledger_arrow")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {STAGED} AS
             SELECT * EXCLUDE (kind) FROM (
@@ -104,12 +106,41 @@ def stage_framed(con: duckdb.DuckDBPyConnection, fmt: FormatDefinition, path: Pa
     return Staging()
 
 
-def _lines_table(data: bytes, encoding: str) -> pa.Table:
+def _line_tables(layout: FixedWidth, path: Path, encoding: str) -> Iterator[pa.Table]:
+    """The file's lines (or frames) as Arrow tables, CHUNK_BYTES of whole lines at a time.
+
+    Chunks keep memory to a few chunks' worth however large the file; framed and
+    multi-byte-newline files are read whole.
+    """
+    if layout.deframe or not is_ascii_compatible(encoding):
+        data = path.read_bytes()
+        yield _frames_table(layout.deframe(data)) if layout.deframe else _lines_table(data, encoding)
+        return
+    first_line, first_offset, rest = 1, 0, b""
+    with path.open("rb") as handle:
+        while True:
+            chunk = handle.read(CHUNK_BYTES)
+            data = rest + chunk
+            if not chunk:
+                if data:
+                    yield _lines_table(data, encoding, first_line, first_offset)
+                return
+            cut = data.rfind(b"\n") + 1
+            if cut == 0:
+                rest = data  # no whole line yet
+                continue
+            yield _lines_table(data[:cut], encoding, first_line, first_offset)
+            first_line += data.count(b"\n", 0, cut)
+            first_offset += cut
+            rest = data[cut:]
+
+
+def _lines_table(data: bytes, encoding: str, first_line: int = 1, first_offset: int = 0) -> pa.Table:
     """Every line of the file with its number and 0-based byte offset, split by Arrow in one pass."""
     raw = pc.list_flatten(pc.split_pattern(pa.array([data], pa.large_binary()), b"\n"))
     lengths = pc.add(pc.binary_length(raw), 1)
-    offsets = pc.subtract(pc.cumulative_sum(lengths), lengths)
-    numbers = pa.array(range(1, len(raw) + 1), pa.int64())
+    offsets = pc.add(pc.subtract(pc.cumulative_sum(lengths), lengths), first_offset)
+    numbers = pa.array(range(first_line, first_line + len(raw)), pa.int64())
     if data.endswith(b"\n"):  # the split leaves an empty piece after the final newline
         raw, offsets, numbers = raw[:-1], offsets[:-1], numbers[:-1]
     name = codec_name(encoding)
