@@ -124,7 +124,11 @@ def _load_combined(con: duckdb.DuckDBPyConnection, group: BulkGroup, loaded_file
     hash join on a narrow key (an ASOF join on row numbers would sort the wide rows).
     """
     if len(group.files) == 1:  # scanned where it lies, header and all
-        return _load_listed(con, group, loaded_files_sql) == []
+        scan = read_csv_sql(
+            group.fmt.layout, group.plan, [group.files[0].path], group.encoding, True, rejects=False
+        )
+        join = "JOIN ringledger_bulk_files AS files ON files.file_index = scan._file_index"
+        return _insert_checked(con, group, scan, join, loaded_files_sql, name_files=False) == set()
     with tempfile.TemporaryDirectory(prefix="ringledger-bulk-") as folder:
         combined = Path(folder) / "records.csv"
         try:
@@ -133,7 +137,7 @@ def _load_combined(con: duckdb.DuckDBPyConnection, group: BulkGroup, loaded_file
         except OSError:
             return False  # a file went missing: the listed scans report it
         plan = replace(group.plan, skip=0, scan_columns=(_FILE_COLUMN, *group.plan.scan_columns))
-        scan = read_csv_sql(group.fmt.layout, plan, [combined], group.encoding, parallel=True)
+        scan = read_csv_sql(group.fmt.layout, plan, [combined], group.encoding, parallel=True, rejects=False)
         join = f"JOIN ringledger_bulk_files AS files ON files.file_index = scan.{_FILE_COLUMN}::BIGINT"
         return _insert_checked(con, group, scan, join, loaded_files_sql, name_files=False) == set()
 
@@ -207,20 +211,28 @@ def _insert_checked(
     kept = ", ".join(f"scan.{quote_ident(c)}" if c in plan.scan_columns else "NULL" for c in fmt.columns)
     columns = ", ".join(quote_ident(c) for c in fmt.columns)
     drop_rejects(con)
+    try:
+        # In scan order (insertion order is kept), so a row id is the row's place in the scan; a
+        # row_number() window would run the whole load on one thread.
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE ringledger_bulk_scan AS "
+            f"SELECT *, file_index AS _file_index FROM {scan}"
+        )
+    except duckdb.Error:
+        return None
     con.execute("BEGIN TRANSACTION")
     try:
         inserted = con.execute(
             f"""INSERT INTO {fmt.raw_table} ({columns}, _source, _file_sha256, _landed_path, _record_no)
                 SELECT {kept}, files.source, files.sha256, files.landed_path,
-                       scan._row - files.records_before + {plan.skip}
-                FROM (SELECT *, file_index AS _file_index, row_number() OVER () AS _row FROM {scan}) AS scan
+                       scan.rowid + 1 - files.records_before + {plan.skip}
+                FROM ringledger_bulk_scan AS scan
                 {join}"""
         ).fetchall()[0][0]
-        if name_files:
-            inexact = _inexact_files(con, fmt)
-        else:
-            rejected = con.execute(f"SELECT count(*) FROM {REJECTS}_errors").fetchall()[0][0]
-            inexact = None if rejected or inserted != sum(f.records for f in group.files) else set()
+        rejected = name_files and con.execute(f"SELECT count(*) FROM {REJECTS}_errors").fetchall()[0][0]
+        inexact: set[int] | None = set()
+        if rejected or inserted != sum(f.records for f in group.files):
+            inexact = _inexact_files(con, fmt) if name_files else None
         if inexact is None or inexact:
             con.execute("ROLLBACK")
             return inexact
@@ -230,6 +242,8 @@ def _insert_checked(
     except duckdb.Error:
         con.execute("ROLLBACK")
         return None
+    finally:
+        con.execute("DROP TABLE IF EXISTS ringledger_bulk_scan")
 
 
 def _inexact_files(con: duckdb.DuckDBPyConnection, fmt: FormatDefinition) -> set[int]:

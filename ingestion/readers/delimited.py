@@ -49,16 +49,25 @@ def plan_scan(
     return ScanPlan(scan_columns, skip, ignored)
 
 
-def read_csv_sql(layout: Delimited, plan: ScanPlan, paths: list[Path], encoding: str, parallel: bool) -> str:
-    """The ``read_csv`` call scanning ``paths`` by ``plan``, rejects kept in REJECTS_errors/_scans."""
+def read_csv_sql(
+    layout: Delimited, plan: ScanPlan, paths: list[Path], encoding: str, parallel: bool, rejects: bool = True
+) -> str:
+    """The ``read_csv`` call scanning ``paths`` by ``plan``, rejects kept in REJECTS_errors/_scans.
+
+    Without ``rejects`` the scan fails at the first line it cannot read (cheaper, for a first try).
+    """
     spec = ", ".join(f"{sql_str(c)}: 'VARCHAR'" for c in plan.scan_columns)
     quote = sql_str(layout.quote)
     files = "[" + ", ".join(sql_str(p) for p in paths) + "]"
     return (
         f"read_csv({files}, header = false, skip = {plan.skip}, columns = {{{spec}}}, "
         f"delim = {sql_str(layout.delimiter)}, quote = {quote}, escape = {quote}, null_padding = true, "
-        f"auto_detect = false, encoding = {sql_str(encoding)}, store_rejects = true, "
-        f"rejects_table = '{REJECTS}_errors', rejects_scan = '{REJECTS}_scans'"
+        f"auto_detect = false, encoding = {sql_str(encoding)}"
+        + (
+            f", store_rejects = true, rejects_table = '{REJECTS}_errors', rejects_scan = '{REJECTS}_scans'"
+            if rejects
+            else ""
+        )
         + ("" if parallel else ", parallel = false")
         + ")"
     )
