@@ -35,6 +35,7 @@ GROUP_FILES = 5000
 GROUP_BYTES = 1 << 30
 LIST_SCAN_FILES = 100  # DuckDB's scan of a file list slows more than linearly with its length
 _BOM = b"\xef\xbb\xbf"
+_BY_FILE_INDEX = "JOIN ringledger_bulk_files AS files ON files.file_index = scan._file_index"  # a file list
 _FILE_COLUMN = "_bulk_file"  # leading field of the combined file: the file's index in its group
 _BULK_ENCODINGS = {"utf-8": "utf-8", "iso8859-1": "latin-1"}  # one byte 0x0A per newline
 
@@ -127,8 +128,7 @@ def _load_combined(con: duckdb.DuckDBPyConnection, group: BulkGroup, loaded_file
         scan = read_csv_sql(
             group.fmt.layout, group.plan, [group.files[0].path], group.encoding, True, rejects=False
         )
-        join = "JOIN ringledger_bulk_files AS files ON files.file_index = scan._file_index"
-        return _insert_checked(con, group, scan, join, loaded_files_sql, name_files=False) == set()
+        return _insert_checked(con, group, scan, _BY_FILE_INDEX, loaded_files_sql, name_files=False) == set()
     with tempfile.TemporaryDirectory(prefix="ringledger-bulk-") as folder:
         combined = Path(folder) / "records.csv"
         try:
@@ -179,8 +179,7 @@ def _listed_attempt(
     con: duckdb.DuckDBPyConnection, group: BulkGroup, loaded_files_sql: str
 ) -> set[int] | None:
     scan = read_csv_sql(group.fmt.layout, group.plan, [f.path for f in group.files], group.encoding, True)
-    join = "JOIN ringledger_bulk_files AS files ON files.file_index = scan._file_index"
-    return _insert_checked(con, group, scan, join, loaded_files_sql, name_files=True)
+    return _insert_checked(con, group, scan, _BY_FILE_INDEX, loaded_files_sql, name_files=True)
 
 
 def _insert_checked(

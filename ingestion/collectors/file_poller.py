@@ -52,7 +52,8 @@ def _fetch(source: Source, file: RemoteFile, folder: Path) -> Path:
     """A local path with the file's bytes: a folder source's file itself, else a copy in ``folder``."""
     if source.transport.kind == "folder":
         return Path(file.url)
-    local = folder / file.name.rsplit("/", 1)[-1]  # one folder per file: equal base names stay apart
+    folder.mkdir()  # one folder per file: equal base names stay apart
+    local = folder / file.name.rsplit("/", 1)[-1]
     with open_raw(source, file) as reader, local.open("wb") as writer:
         shutil.copyfileobj(reader, writer, 1 << 20)
     return local
@@ -64,7 +65,6 @@ def _land_ready(
     """Land settled files in one call (one manifest read); truncated compressed ones wait."""
     local: dict[Path, RemoteFile] = {}
     for index, file in enumerate(ready):
-        (scratch / str(index)).mkdir(exist_ok=True)
         path = _fetch(source, file, scratch / str(index))
         if compression.is_compressed(file.name) and not compression.is_complete(path):
             result.waiting.append(file.name)  # stable but truncated: look again next time
@@ -74,8 +74,8 @@ def _land_ready(
     result.landed += landing.landed
     duplicates = set(landing.duplicates)
     result.already_landed += [file.name for path, file in local.items() if str(path) in duplicates]
-    for index in range(len(ready)):
-        shutil.rmtree(scratch / str(index), ignore_errors=True)
+    for fetched in scratch.iterdir():
+        shutil.rmtree(fetched)
 
 
 def poll(

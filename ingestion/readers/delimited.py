@@ -105,12 +105,22 @@ def stage_delimited(
             SELECT line, NULL, NULL, string_agg(DISTINCT error_type || ': ' || error_message, '; ')
             FROM {REJECTS}_errors GROUP BY line"""
     )
+    if _line_spilled(con, path, plan.skip, blank, encoding):
+        stage_by_line(con, fmt, plan.scan_columns, plan.skip, path, encoding)
+    return Staging(skipped_lines=plan.skip, ignored_columns=plan.ignored_columns)
+
+
+def _line_spilled(con: duckdb.DuckDBPyConnection, path: Path, skip: int, blank: int, encoding: str) -> bool:
+    """Whether a rejected record swallowed a following line (an unterminated quote reads on).
+
+    Only a file with rejects is counted again: without one every line is a row, blank or skipped.
+    """
+    if not is_ascii_compatible(encoding) or not con.execute(f"SELECT count(*) FROM {BAD}").fetchall()[0][0]:
+        return False
     accounted = con.execute(
         f"SELECT (SELECT count(*) FROM {STAGED}) + (SELECT count(*) FROM {BAD})"
-    ).fetchall()[0][0]
-    if is_ascii_compatible(encoding) and accounted + blank + plan.skip < count_lines(path):
-        stage_by_line(con, fmt, plan.scan_columns, plan.skip, path, encoding)  # a line spilled into the next
-    return Staging(skipped_lines=plan.skip, ignored_columns=plan.ignored_columns)
+    ).fetchall()
+    return accounted[0][0] + blank + skip < count_lines(path)
 
 
 def count_lines(path: Path) -> int:
