@@ -9,12 +9,13 @@ DEMO_ARGS ?=
 PYTEST_ARGS ?=
 export DAGSTER_HOME ?= $(CURDIR)/var/dagster
 
-.PHONY: help env demo pipeline stop test test-fast bench lint clean
+.PHONY: help env demo pipeline stop test test-fast test-reliability bench lint clean
 
 help:
 	@echo "make demo   generate the demo company, run the pipeline, start Superset (:8088) and Dagster (:3000)"
 	@echo "make stop   stop the web apps started by make demo"
 	@echo "make test   run every test (creates the environments it needs)"
+	@echo "make test-reliability  the fault, fuzz and kill -9 scenarios only"
 	@echo "make bench  benchmark the pipeline (BENCH_CALLS=1000000 by default)"
 	@echo "make lint   ruff on the Python code"
 	@echo "make clean  remove generated data under var/ (keeps the environments)"
@@ -46,7 +47,9 @@ demo: env
 	scripts/dagster.sh start
 	@echo
 	@echo "Ringledger demo is running:"
-	@echo "  Superset  http://127.0.0.1:$${SUPERSET_PORT:-8088}  login: $${SUPERSET_ADMIN_USER:-admin} / $${SUPERSET_ADMIN_PASSWORD:-admin}  (dashboard: Calls overview)"
+	@echo "  Superset  http://127.0.0.1:$${SUPERSET_PORT:-8088}  login: $$(scripts/superset.sh login)  (dashboard: Calls overview)"
+	@echo "            password and session key in $${SUPERSET_HOME:-var/superset}/admin_password, secret_key (mode 0600,"
+	@echo "            generated at the first setup; SUPERSET_ADMIN_PASSWORD, SUPERSET_SECRET_KEY override them)"
 	@echo "  Dagster   http://127.0.0.1:$${DAGSTER_PORT:-3000}  (no login)"
 	@echo "Stop both with: make stop"
 
@@ -64,6 +67,9 @@ test: env
 
 test-fast: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
+
+test-reliability: env
+	$(VENV)/bin/python -m pytest -m reliability $(PYTEST_ARGS)
 
 bench: env
 	$(VENV)/bin/python -m bench $(BENCH_ARGS)

@@ -6,11 +6,16 @@ opens attaches the currently published warehouse file read-only (named in
 ``$RINGLEDGER_PUBLISHED/CURRENT``) and then locks itself down so that SQL Lab
 cannot read host files. Superset opens a new connection per query, so each
 query sees the latest publish and never the pipeline's writable file.
+
+``SECRET_KEY`` signs session cookies: it comes from ``SUPERSET_SECRET_KEY`` or the file
+``scripts/superset.sh setup`` writes (``$SUPERSET_HOME/secret_key``), and Superset refuses to start
+without one, or with one that is publicly known or short.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from sqlalchemy import event
@@ -25,8 +30,56 @@ PUBLISHED_DIR = Path(os.environ.get("RINGLEDGER_PUBLISHED") or RINGLEDGER_HOME /
 PUBLISHED_ALIAS = "ringledger"
 
 SQLALCHEMY_DATABASE_URI = f"sqlite:///{SUPERSET_HOME / 'superset.db'}"
-# The default is for the local demo only; set SUPERSET_SECRET_KEY anywhere else.
-SECRET_KEY = os.environ.get("SUPERSET_SECRET_KEY") or "ringledger-local-demo-not-a-secret"
+
+# Keys printed in public code or documentation: a cookie signed with any of them is forged by anyone.
+# Ringledger's own former fallback, Superset's code default, and the examples of Superset's docs,
+# docker/.env and Helm chart (the keys that scans for CVE-2023-27524 try).
+PUBLIC_SECRET_KEYS = frozenset(
+    {
+        "ringledger-local-demo-not-a-secret",
+        "CHANGE_ME_TO_A_COMPLEX_RANDOM_SECRET",
+        "YOUR_OWN_RANDOM_GENERATED_SECRET_KEY",
+        "USE_YOUR_OWN_SECURE_RANDOM_KEY",
+        "TEST_NON_DEV_SECRET",
+        "thisISaSECRET_1234",
+        "\x02\x01thisismyscretkey\x01\x02\\e\\y\\y\\h",  # Superset's default before 2.1
+        r"\2\1thisismyscretkey\1\2\e\y\y\h",  # the same, as copied into .env files
+    }
+)
+MIN_SECRET_KEY_LENGTH = 32
+SECRET_KEY_FILE = SUPERSET_HOME / "secret_key"  # written by scripts/superset.sh setup, mode 0600
+
+
+class InsecureSecretKey(RuntimeError):
+    """SECRET_KEY is missing, publicly known or too short; the message says what to do."""
+
+
+def secret_key(environ: Mapping[str, str] = os.environ, key_file: Path = SECRET_KEY_FILE) -> str:
+    """``SUPERSET_SECRET_KEY`` from the environment, else the key file; refused if weak."""
+    key, where = environ.get("SUPERSET_SECRET_KEY", "").strip(), "SUPERSET_SECRET_KEY"
+    if not key and key_file.is_file():
+        key, where = key_file.read_text(encoding="utf-8").strip(), str(key_file)
+    fix = (
+        "set SUPERSET_SECRET_KEY to a random string of at least "
+        f"{MIN_SECRET_KEY_LENGTH} characters (e.g. `openssl rand -base64 42`), or run "
+        f"`scripts/superset.sh setup`, which writes a random one to {key_file}"
+    )
+    if not key:
+        raise InsecureSecretKey(f"Refusing to start Superset: no SECRET_KEY is set; {fix}")
+    if key in PUBLIC_SECRET_KEYS:
+        raise InsecureSecretKey(
+            f"Refusing to start Superset: the SECRET_KEY in {where} is a publicly known key "
+            f"(anyone can sign a session cookie with it and log in as any user); {fix}"
+        )
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        raise InsecureSecretKey(
+            f"Refusing to start Superset: the SECRET_KEY in {where} has {len(key)} characters, "
+            f"fewer than {MIN_SECRET_KEY_LENGTH}; {fix}"
+        )
+    return key
+
+
+SECRET_KEY = secret_key()
 
 # Object metadata may be cached in-process; query results are not, so a new
 # publish shows on the next chart refresh.

@@ -3,8 +3,9 @@ its numbers equal DuckDB's on the published file, a new publish is seen at once,
 and SQL Lab cannot reach host files.
 
 One real Superset (scripts/superset.sh setup + start, temporary SUPERSET_HOME,
-free port) serves a private copy of the published demo warehouse for the
-whole session, so the publish-switch test can move CURRENT freely.
+free port, the secret key and admin password that setup generates) serves a
+private copy of the published demo warehouse for the whole session, so the
+publish-switch test can move CURRENT freely.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import math
 import os
 import re
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -28,12 +28,19 @@ import requests
 import yaml
 
 from ringledger.settings import REPO_ROOT, SUPERSET_ASSETS_DIR, Settings
+from tests.superset_support import (
+    HTTP_TIMEOUT,
+    SCRIPT,
+    api_login,
+    free_port,
+    generated_login,
+    script,
+    superset_env,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-SCRIPT = REPO_ROOT / "scripts" / "superset.sh"
 DASHBOARD_SLUG = "calls-overview"
-ADMIN = ("admin", "rl-test-password")
 CHROMIUM = os.environ.get("RINGLEDGER_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -45,7 +52,6 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
-HTTP_TIMEOUT = 120
 
 
 # --- the server ---------------------------------------------------------------
@@ -56,27 +62,9 @@ class SupersetServer:
     url: str
     published_dir: Path  # the server's own copy: CURRENT + DuckDB file
     published_file: Path  # the file CURRENT named at start
+    login: tuple[str, str]  # the admin and the password setup generated
     setup_seconds: float
     start_seconds: float
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _script(command: str, env: dict[str, str]) -> float:
-    started = time.monotonic()
-    done = subprocess.run(
-        [str(SCRIPT), command], env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=900
-    )
-    if done.returncode != 0:
-        raise AssertionError(
-            f"scripts/superset.sh {command} failed ({done.returncode}):\n"
-            f"{done.stdout[-3000:]}\n{done.stderr[-6000:]}"
-        )
-    return time.monotonic() - started
 
 
 def _copy_publication(source: Settings, target: Path) -> Path:
@@ -93,23 +81,17 @@ def superset_server(
     home = tmp_path_factory.mktemp("superset-home")
     published_dir = tmp_path_factory.mktemp("superset-published")
     published_file = _copy_publication(published_demo, published_dir)
-    port = _free_port()
-    env = {
-        **os.environ,
-        "SUPERSET_HOME": str(home),
-        "SUPERSET_PORT": str(port),
-        "RINGLEDGER_PUBLISHED": str(published_dir),
-        "SUPERSET_ADMIN_USER": ADMIN[0],
-        "SUPERSET_ADMIN_PASSWORD": ADMIN[1],
-    }
+    port = free_port()
+    env = superset_env(home, port, published_dir)
     try:
-        setup_seconds = _script("setup", env)
-        start_seconds = _script("start", env)
+        setup_seconds = script("setup", env)
+        start_seconds = script("start", env)
         print(f"\nsuperset setup {setup_seconds:.0f}s, start {start_seconds:.0f}s, port {port}")
         yield SupersetServer(
             url=f"http://127.0.0.1:{port}",
             published_dir=published_dir,
             published_file=published_file,
+            login=generated_login(home),
             setup_seconds=setup_seconds,
             start_seconds=start_seconds,
         )
@@ -152,11 +134,7 @@ def test_every_dashboard_chart_is_a_committed_chart_file() -> None:
 
 def _api_session(server: SupersetServer) -> requests.Session:
     session = requests.Session()
-    login = session.post(
-        f"{server.url}/api/v1/security/login",
-        json={"username": ADMIN[0], "password": ADMIN[1], "provider": "db", "refresh": False},
-        timeout=HTTP_TIMEOUT,
-    )
+    login = api_login(server.url, *server.login)
     login.raise_for_status()
     session.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
     csrf = session.get(f"{server.url}/api/v1/security/csrf_token/", timeout=HTTP_TIMEOUT)
@@ -347,8 +325,8 @@ ALL_CHARTS_SETTLED = """
 
 def _browser_login(page, server: SupersetServer) -> None:  # noqa: ANN001 - Playwright Page
     page.goto(f"{server.url}/login/")
-    page.locator("[data-test=username-input]").fill(ADMIN[0])
-    page.locator("[data-test=password-input]").fill(ADMIN[1])
+    page.locator("[data-test=username-input]").fill(server.login[0])
+    page.locator("[data-test=password-input]").fill(server.login[1])
     page.locator("[data-test=login-button]").click()
     page.wait_for_url(re.compile(r".*/superset/welcome/.*"), timeout=HTTP_TIMEOUT * 1000)
 
