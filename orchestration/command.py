@@ -7,9 +7,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 import dagster as dg
+
+from orchestration.processes import PipelineBusy, abandoned_lock_message, pipeline_lock, pipeline_lock_path
+from orchestration.resources import WarehouseLocked, open_warehouse
+from ringledger.settings import Settings
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -19,6 +24,21 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """One pipeline at a time per warehouse: refuse (exit 3) if another runs, take over a dead one's lock."""
+    warehouse = Settings.from_env().warehouse_path
+    lock_path = pipeline_lock_path(warehouse)
+    try:
+        with pipeline_lock(lock_path) as abandoned:
+            if abandoned:
+                print(f"ringledger pipeline: {abandoned_lock_message(abandoned, lock_path)}", file=sys.stderr)
+            open_warehouse(str(warehouse)).close()  # held by another process: say which, before starting
+            return _run_job(args)
+    except (PipelineBusy, WarehouseLocked) as exc:
+        print(f"ringledger pipeline: {exc}", file=sys.stderr)
+        return 3
+
+
+def _run_job(args: argparse.Namespace) -> int:
     from orchestration.definitions import defs
 
     job = defs.resolve_job_def("full_pipeline")

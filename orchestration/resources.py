@@ -10,6 +10,8 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from orchestration.processes import duckdb_lock_holder, process_info
+
 
 def memory_limit() -> str:
     """DuckDB's memory cap for the pipeline's own connections, the one dbt's profile uses too.
@@ -19,6 +21,38 @@ def memory_limit() -> str:
     return os.environ.get("RINGLEDGER_DBT_MEMORY_LIMIT", "4GB")
 
 
+class WarehouseLocked(RuntimeError):
+    """Another process holds the warehouse file open; the message names it and says what to do."""
+
+
+def warehouse_lock_message(path: str, pid: int) -> str:
+    """Who holds the warehouse (from DuckDB's error and /proc) and what to do about it."""
+    holder = process_info(pid)
+    if holder is None:
+        return (
+            f"the warehouse {path} was locked by pid {pid}, which has exited since: run again. "
+            "(DuckDB's lock is released when its holder dies, however it dies.)"
+        )
+    left_over = " Its parent is gone: it is left over from a run that was killed." if holder.orphaned else ""
+    return (
+        f"the warehouse {path} is held open by {holder}.{left_over} DuckDB allows one writer: "
+        f"if that is a pipeline, dbt or reprocess you started, wait for it to finish; if it is left over, "
+        f"stop it with 'kill {pid}'. Then run again. Readers use the published copy, never this file."
+    )
+
+
+def open_warehouse(path: str) -> duckdb.DuckDBPyConnection:
+    """A write connection to the warehouse; :class:`WarehouseLocked` if another process holds it."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(path, config={"memory_limit": memory_limit()})
+    except duckdb.IOException as exc:
+        pid = duckdb_lock_holder(str(exc))
+        if pid is None:
+            raise
+        raise WarehouseLocked(warehouse_lock_message(path, pid)) from exc
+
+
 class WarehouseResource(dg.ConfigurableResource):
     """The warehouse DuckDB file; the pipeline is its single writer."""
 
@@ -26,8 +60,7 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(self.path, config={"memory_limit": memory_limit()})
+        con = open_warehouse(self.path)
         try:
             yield con
         finally:

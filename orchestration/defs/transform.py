@@ -1,22 +1,22 @@
 """Transform: the dbt project as Dagster assets; dbt tests surface as asset checks."""
 
-import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
+from orchestration.processes import bound_program
 from ringledger.settings import DBT_PROJECT_DIR
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
 def dbt_executable() -> str:
-    """The dbt next to this interpreter (the pipeline's venv), else whatever is on PATH."""
-    beside = Path(sys.executable).parent / "dbt"
-    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+    """dbt through the ``ringledger-dbt`` wrapper, so that a killed pipeline takes its dbt with it.
+
+    Without the wrapper installed: the dbt next to this interpreter (the pipeline's venv), else on PATH.
+    """
+    return bound_program("ringledger-dbt", "dbt")
 
 
 def _newest_project_file() -> float:

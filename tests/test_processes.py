@@ -1,0 +1,166 @@
+"""Children that die with a killed parent, the one-pipeline lock, and who holds the warehouse.
+
+Real processes killed with SIGKILL, a real flock and a real DuckDB file held by another process.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.processes import (
+    PARENT_PID_VARIABLE,
+    PipelineBusy,
+    pipeline_lock,
+    pipeline_lock_path,
+    process_info,
+)
+from orchestration.resources import WarehouseLocked, open_warehouse
+from tests.collector_support import wait_until
+
+pytestmark = [pytest.mark.timeout(60), pytest.mark.reliability]
+
+# A parent that starts a child (bound to it or not), prints the child's pid and waits for it.
+PARENT = """
+import os, subprocess, sys
+os.environ["{variable}"] = str(os.getpid())
+bound = "from orchestration.processes import exec_bound_to_parent; exec_bound_to_parent(['sleep', '300'])"
+child = subprocess.Popen([sys.executable, "-c", bound] if sys.argv[1] == "bound" else ["sleep", "300"])
+print(child.pid, flush=True)
+child.wait()
+"""
+
+
+def _alive(pid: int) -> bool:
+    info = process_info(pid)
+    return info is not None and "sleep 300" in info.command
+
+
+@contextmanager
+def _parent_with_child(bound: bool) -> Iterator[tuple[subprocess.Popen, int]]:
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PARENT.format(variable=PARENT_PID_VARIABLE), "bound" if bound else "plain"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    child = int(parent.stdout.readline())
+    try:
+        wait_until(lambda: _alive(child), what="the child to exec sleep")
+        yield parent, child
+    finally:
+        for pid in (parent.pid, child):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        parent.wait()
+
+
+def test_a_bound_child_dies_when_its_parent_is_killed():
+    with _parent_with_child(bound=True) as (parent, child):
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        wait_until(lambda: not _alive(child), timeout=5, what="the bound child to die with its parent")
+
+
+def test_an_unbound_child_outlives_its_killed_parent():
+    """The control: without the binding, a child of a killed parent keeps running (as dbt did)."""
+    with _parent_with_child(bound=False) as (parent, child):
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        assert process_info(child).orphaned and _alive(child)
+
+
+def test_a_child_whose_parent_died_before_it_could_bind_does_not_run(tmp_path: Path):
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a pid that no longer runs, standing for a parent killed just after it forked
+    ran = tmp_path / "ran"
+    bound = f"import orchestration.processes as p; p.exec_bound_to_parent(['touch', '{ran}'])"
+    result = subprocess.run(
+        [sys.executable, "-c", bound],
+        env={**os.environ, PARENT_PID_VARIABLE: str(gone.pid)},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0 and not ran.exists()
+    assert f"parent process {gone.pid} died before this child started" in result.stderr
+
+
+HOLD_LOCK = """
+import sys, time
+from pathlib import Path
+from orchestration.processes import pipeline_lock
+with pipeline_lock(Path(sys.argv[1])):
+    print("held", flush=True)
+    time.sleep(300)
+"""
+
+
+def _hold_pipeline_lock(path: Path) -> subprocess.Popen:
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(path)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_a_live_pipeline_lock_is_refused_with_its_holder_and_what_to_do(tmp_path: Path):
+    path = pipeline_lock_path(tmp_path / "ringledger.duckdb")
+    holder = _hold_pipeline_lock(path)
+    try:
+        with pytest.raises(PipelineBusy) as refused:
+            with pipeline_lock(path):
+                pass
+    finally:
+        holder.kill()
+        holder.wait()
+    message = str(refused.value)
+    assert f"pid {holder.pid}" in message and "pipeline_lock" in message  # its command line
+    assert f"kill {holder.pid}" in message
+
+
+def test_the_lock_of_a_killed_pipeline_is_reported_and_taken_over(tmp_path: Path):
+    path = pipeline_lock_path(tmp_path / "ringledger.duckdb")
+    holder = _hold_pipeline_lock(path)
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    with pipeline_lock(path) as abandoned:
+        assert abandoned is not None and abandoned.pid == holder.pid
+        with pytest.raises(PipelineBusy, match=f"pid {os.getpid()}"):  # now it is ours
+            with pipeline_lock(path):
+                pass
+    with pipeline_lock(path) as abandoned:  # released cleanly: nothing to report
+        assert abandoned is None
+
+
+HOLD_WAREHOUSE = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])
+print("open", flush=True)
+time.sleep(300)
+"""
+
+
+def test_a_held_warehouse_names_the_process_holding_it(tmp_path: Path):
+    warehouse = tmp_path / "ringledger.duckdb"
+    duckdb.connect(str(warehouse)).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_WAREHOUSE, str(warehouse)], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout.readline().strip() == "open"
+    try:
+        with pytest.raises(WarehouseLocked) as locked:
+            open_warehouse(str(warehouse))
+    finally:
+        holder.kill()
+        holder.wait()
+    message = str(locked.value)
+    assert f"pid {holder.pid}" in message and "duckdb.connect" in message  # its command line
+    assert f"kill {holder.pid}" in message and str(warehouse) in message
+    open_warehouse(str(warehouse)).close()  # the kernel released DuckDB's lock with its holder
