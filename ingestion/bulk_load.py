@@ -12,6 +12,11 @@ nothing and read exactly the records counted. If not (a bad line, a quoted
 newline), the group is scanned again as lists of files, which name the inexact
 files; those take the per-file path, which numbers lines around rejected ones and
 quarantines them, and the rest is loaded without them.
+
+Every scanned record is checked against its format's rules (``ingestion.validation``,
+one SQL pass over the scan table) before the insert: a file with a record that fails
+goes the per-file path too (which quarantines the record with its line, offset, field
+and reason) while the group's other files are inserted, with the flags the checks set.
 """
 
 from __future__ import annotations
@@ -28,14 +33,24 @@ from ingestion.formats import FORMATS, FormatDefinition
 from ingestion.formats.definition import Delimited
 from ingestion.landing import LandedFile
 from ingestion.readers import quote_ident
-from ingestion.readers.delimited import REJECTS, ScanPlan, count_lines, drop_rejects, plan_scan, read_csv_sql
+from ingestion.readers.delimited import (
+    REJECTS,
+    ScanPlan,
+    count_lines,
+    drop_rejects,
+    field_count_rule,
+    kept_columns,
+    plan_scan,
+    read_csv_sql,
+)
 from ingestion.text_decoding import codec_name
+from ingestion.validation import CHECKS, DEFAULT_RULES, SourceRules, check_rows
 
 GROUP_FILES = 5000
 GROUP_BYTES = 1 << 30
 LIST_SCAN_FILES = 100  # DuckDB's scan of a file list slows more than linearly with its length
 _BOM = b"\xef\xbb\xbf"
-_BY_FILE_INDEX = "JOIN ringledger_bulk_files AS files ON files.file_index = scan._file_index"  # a file list
+LINEAGE = ("_source", "_file_sha256", "_landed_path", "_record_no", "_flags")
 _FILE_COLUMN = "_bulk_file"  # leading field of the combined file: the file's index in its group
 _BULK_ENCODINGS = {"utf-8": "utf-8", "iso8859-1": "latin-1"}  # one byte 0x0A per newline
 
@@ -56,6 +71,7 @@ class BulkGroup:
     encoding: str
     files: list[BulkFile]
     size: int = 0
+    rules: SourceRules = DEFAULT_RULES
 
     def add(self, member: BulkFile) -> None:
         self.files.append(member)
@@ -83,20 +99,27 @@ def _member(
 
 def group_files(
     candidates: list[tuple[LandedFile, Path, str, tuple[str, ...] | None]],
+    rules_by_source: dict[str, SourceRules] | None = None,
 ) -> tuple[list[BulkGroup], list[LandedFile]]:
-    """Split (landed file, path, encoding, column order) into bulk groups and files for the per-file path."""
+    """Split (landed file, path, encoding, column order) into bulk groups and files for the per-file path.
+
+    ``rules_by_source``: each source's validation settings (the defaults for a source not named).
+    """
     groups: dict[tuple, BulkGroup] = {}
     done: list[BulkGroup] = []
     rest: list[LandedFile] = []
     for landed, path, encoding, column_order in candidates:
+        rules = (rules_by_source or {}).get(landed.source, DEFAULT_RULES)
         found = _member(landed, path, encoding, column_order)
         if found is None:
             rest.append(landed)
             continue
         member, plan = found
         duck_encoding = _BULK_ENCODINGS[codec_name(encoding)]
-        key = (landed.format, plan, duck_encoding)
-        group = groups.setdefault(key, BulkGroup(FORMATS[landed.format], plan, duck_encoding, []))
+        key = (landed.format, plan, duck_encoding, rules)
+        group = groups.setdefault(
+            key, BulkGroup(FORMATS[landed.format], plan, duck_encoding, [], rules=rules)
+        )
         group.add(member)
         if len(group.files) >= GROUP_FILES or group.size >= GROUP_BYTES:
             done.append(groups.pop(key))
@@ -109,17 +132,22 @@ def load_group(con: duckdb.DuckDBPyConnection, group: BulkGroup, loaded_files_sq
     First as one scan of the group's records copied into one file; if that does not come
     out exactly, in scans of LIST_SCAN_FILES files each, which name the inexact files.
     """
-    if _load_combined(con, group, loaded_files_sql):
-        return []
-    back: list[BulkFile] = []
+    back = _load_combined(con, group, loaded_files_sql)
+    if back is not None:
+        return back
+    back = []
     for start in range(0, len(group.files), LIST_SCAN_FILES):
-        part = BulkGroup(group.fmt, group.plan, group.encoding, group.files[start : start + LIST_SCAN_FILES])
+        part = replace(group, files=group.files[start : start + LIST_SCAN_FILES])
         back += _load_listed(con, part, loaded_files_sql)
     return back
 
 
-def _load_combined(con: duckdb.DuckDBPyConnection, group: BulkGroup, loaded_files_sql: str) -> bool:
-    """Scan the records of every file, headers dropped, as one file; True when committed.
+def _load_combined(
+    con: duckdb.DuckDBPyConnection, group: BulkGroup, loaded_files_sql: str
+) -> list[BulkFile] | None:
+    """Scan the records of every file, headers dropped, as one file; returns the files sent back.
+
+    None when it did not commit (the listed scans go on).
 
     Each line is written with its file's index as an extra first field, so the lineage is a
     hash join on a narrow key (an ASOF join on row numbers would sort the wide rows).
@@ -128,18 +156,26 @@ def _load_combined(con: duckdb.DuckDBPyConnection, group: BulkGroup, loaded_file
         scan = read_csv_sql(
             group.fmt.layout, group.plan, [group.files[0].path], group.encoding, True, rejects=False
         )
-        return _insert_checked(con, group, scan, _BY_FILE_INDEX, loaded_files_sql, name_files=False) == set()
+        outcome = _insert_checked(con, group, group.plan, scan, "scan._file_index", loaded_files_sql, False)
+        return _sent_back(group, outcome)
     with tempfile.TemporaryDirectory(prefix="ringledger-bulk-") as folder:
         combined = Path(folder) / "records.csv"
         try:
             if not _combine(group, combined):
-                return False
+                return None
         except OSError:
-            return False  # a file went missing: the listed scans report it
+            return None  # a file went missing: the listed scans report it
         plan = replace(group.plan, skip=0, scan_columns=(_FILE_COLUMN, *group.plan.scan_columns))
         scan = read_csv_sql(group.fmt.layout, plan, [combined], group.encoding, parallel=True, rejects=False)
-        join = f"JOIN ringledger_bulk_files AS files ON files.file_index = scan.{_FILE_COLUMN}::BIGINT"
-        return _insert_checked(con, group, scan, join, loaded_files_sql, name_files=False) == set()
+        of_row = f"scan.{_FILE_COLUMN}::BIGINT"
+        outcome = _insert_checked(con, group, plan, scan, of_row, loaded_files_sql, False)
+        return _sent_back(group, outcome)
+
+
+def _sent_back(group: BulkGroup, outcome: tuple[bool, set[int]] | None) -> list[BulkFile] | None:
+    if outcome is None or not outcome[0]:
+        return None
+    return [f for i, f in enumerate(group.files) if i in outcome[1]]
 
 
 def _combine(group: BulkGroup, target: Path) -> bool:
@@ -167,35 +203,40 @@ def _load_listed(con: duckdb.DuckDBPyConnection, group: BulkGroup, loaded_files_
     outcome = _listed_attempt(con, group, loaded_files_sql)
     if outcome is None:
         return group.files
-    if not outcome:
-        return []
-    good = [f for i, f in enumerate(group.files) if i not in outcome]
-    if good and _listed_attempt(con, replace(group, files=good), loaded_files_sql) != set():
+    committed, named = outcome
+    sent = [f for i, f in enumerate(group.files) if i in named]
+    good = [f for i, f in enumerate(group.files) if i not in named]
+    if committed or not good:
+        return sent
+    again = _listed_attempt(con, replace(group, files=good), loaded_files_sql)
+    if again is None or not again[0]:
         return group.files
-    return [f for i, f in enumerate(group.files) if i in outcome]
+    return sent + [f for i, f in enumerate(good) if i in again[1]]
 
 
 def _listed_attempt(
     con: duckdb.DuckDBPyConnection, group: BulkGroup, loaded_files_sql: str
-) -> set[int] | None:
+) -> tuple[bool, set[int]] | None:
     scan = read_csv_sql(group.fmt.layout, group.plan, [f.path for f in group.files], group.encoding, True)
-    return _insert_checked(con, group, scan, _BY_FILE_INDEX, loaded_files_sql, name_files=True)
+    return _insert_checked(con, group, group.plan, scan, "scan._file_index", loaded_files_sql, True)
 
 
 def _insert_checked(
     con: duckdb.DuckDBPyConnection,
     group: BulkGroup,
+    plan: ScanPlan,
     scan: str,
-    join: str,
+    file_of_row: str,
     loaded_files_sql: str,
     name_files: bool,
-) -> set[int] | None:
-    """Insert the scan's rows in one transaction, committed only if every file came out exactly.
+) -> tuple[bool, set[int]] | None:
+    """Check the scan's rows and insert the valid files' in one transaction, if every file came out exactly.
 
-    Returns the empty set when committed; else rolls back and returns the indexes of the
-    inexact files (when ``name_files``), or None when the scan failed or cannot name them.
+    Returns (True, files with invalid records: not inserted) when committed; (False, inexact
+    files: DuckDB rejected a line or the row count is not the line count, and the invalid
+    ones) when rolled back and ``name_files``; None when the scan failed or cannot name them.
     """
-    fmt, plan = group.fmt, group.plan
+    fmt = group.fmt
     con.execute(
         "CREATE OR REPLACE TEMP TABLE ringledger_bulk_files (file_index BIGINT, path VARCHAR, "
         "source VARCHAR, sha256 VARCHAR, landed_path VARCHAR, records_before BIGINT, records BIGINT)"
@@ -207,7 +248,6 @@ def _insert_checked(
             for i, (f, before) in enumerate(_running_totals(group.files))
         ],
     )
-    kept = ", ".join(f"scan.{quote_ident(c)}" if c in plan.scan_columns else "NULL" for c in fmt.columns)
     columns = ", ".join(quote_ident(c) for c in fmt.columns)
     drop_rejects(con)
     try:
@@ -219,30 +259,52 @@ def _insert_checked(
         )
     except duckdb.Error:
         return None
+    present = tuple(c for c in fmt.columns if c in plan.scan_columns)
+    flagged = check_rows(
+        con, fmt, "ringledger_bulk_scan", group.rules, (field_count_rule(fmt.layout, plan),), present
+    )
+    invalid: set[int] = set()
+    if flagged:
+        invalid = {
+            row[0]
+            for row in con.execute(
+                f"""SELECT DISTINCT {file_of_row} FROM ringledger_bulk_scan AS scan
+                    JOIN {CHECKS} AS checks ON checks._row = scan.rowid WHERE checks.reason IS NOT NULL"""
+            ).fetchall()
+        }
+    flags, flags_join = "NULL", ""
+    if flagged:
+        flags, flags_join = "checks.flags", f"LEFT JOIN {CHECKS} AS checks ON checks._row = scan.rowid"
+    valid_files = f"WHERE {file_of_row} NOT IN ({', '.join(map(str, sorted(invalid)))})" if invalid else ""
+    expected = sum(f.records for i, f in enumerate(group.files) if i not in invalid)
     con.execute("BEGIN TRANSACTION")
     try:
         inserted = con.execute(
-            f"""INSERT INTO {fmt.raw_table} ({columns}, _source, _file_sha256, _landed_path, _record_no)
-                SELECT {kept}, files.source, files.sha256, files.landed_path,
-                       scan.rowid + 1 - files.records_before + {plan.skip}
+            f"""INSERT INTO {fmt.raw_table} ({columns}, {", ".join(LINEAGE)})
+                SELECT {kept_columns(fmt, plan, "scan")}, files.source, files.sha256, files.landed_path,
+                       scan.rowid + 1 - files.records_before + {group.plan.skip}, {flags}
                 FROM ringledger_bulk_scan AS scan
-                {join}"""
+                JOIN ringledger_bulk_files AS files ON files.file_index = {file_of_row}
+                {flags_join}
+                {valid_files}"""
         ).fetchall()[0][0]
         rejected = name_files and con.execute(f"SELECT count(*) FROM {REJECTS}_errors").fetchall()[0][0]
         inexact: set[int] | None = set()
-        if rejected or inserted != sum(f.records for f in group.files):
+        if rejected or inserted != expected:
             inexact = _inexact_files(con, fmt) if name_files else None
         if inexact is None or inexact:
             con.execute("ROLLBACK")
-            return inexact
-        con.executemany(loaded_files_sql, [_loaded_row(f) for f in group.files])
+            return None if inexact is None else (False, inexact | invalid)
+        loaded = [_loaded_row(f) for i, f in enumerate(group.files) if i not in invalid]
+        con.executemany(loaded_files_sql, loaded)
         con.execute("COMMIT")
-        return set()
+        return True, invalid
     except duckdb.Error:
         con.execute("ROLLBACK")
         return None
     finally:
         con.execute("DROP TABLE IF EXISTS ringledger_bulk_scan")
+        con.execute(f"DROP TABLE IF EXISTS {CHECKS}")
 
 
 def _inexact_files(con: duckdb.DuckDBPyConnection, fmt: FormatDefinition) -> set[int]:

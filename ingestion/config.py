@@ -64,6 +64,10 @@ class Site:
     transfer_cost_allocation: str = "final_party"
 
 
+# A call longer than this is kept but flagged (duration_over_max); a source may set its own.
+DEFAULT_MAX_CALL_SECONDS = 86_400
+
+
 @dataclass(frozen=True)
 class Source:
     name: str
@@ -78,6 +82,8 @@ class Source:
     columns: tuple[str, ...] = ()
     # Date order the PBX prints (a country setting on Panasonic SMDR); staging reads dates with it.
     date_format: str = "MM/DD/YY"
+    # Longest plausible call in seconds: a record whose duration is longer is loaded and flagged.
+    max_call_seconds: int = DEFAULT_MAX_CALL_SECONDS
 
     @property
     def folder(self) -> Path:
@@ -217,6 +223,7 @@ def load_sources(input_dir: Path, known_formats: set[str] | None = None) -> list
             transport=transport,
             columns=_column_order(path, where, raw.get("columns")),
             date_format=_date_format(path, where, raw),
+            max_call_seconds=_max_call_seconds(path, where, raw),
         )
         if source.site not in site_ids:
             raise ConfigError(path, where, f"site {source.site!r} is not in sites.yml ({sorted(site_ids)})")
@@ -241,6 +248,15 @@ def _date_format(path: Path, where: str, raw: dict[str, Any]) -> str:
             f"only {configurable} take it",
         )
     return _choice(path, where, raw, "date_format", DATE_FORMATS)
+
+
+def _max_call_seconds(path: Path, where: str, raw: dict[str, Any]) -> int:
+    """The source's longest plausible call: a whole number of seconds above 0 (a day by default)."""
+    value = raw.get("max_call_seconds", DEFAULT_MAX_CALL_SECONDS)
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        expected = "should be a whole number of seconds above 0"
+        raise ConfigError(path, where, f"field 'max_call_seconds' {expected}, got {value!r}")
+    return value
 
 
 def _column_order(path: Path, where: str, raw: Any) -> tuple[str, ...]:

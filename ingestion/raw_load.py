@@ -7,9 +7,16 @@ tables, then written in batches, each batch in one transaction, so a crash
 leaves every file either whole or absent (and the warehouse file is committed
 once per batch, not once per file). The format's
 reader (``ingestion.readers``) stages the records; records that do not parse go
-to ``raw.quarantine`` with file, line, byte offset (0-based), raw text and reason;
-the rest of the file still loads. A file whose reader fails outright is
-quarantined whole (line 0) rather than stopping the load of other files.
+to ``raw.quarantine`` with file, line, byte offset (0-based), raw text, field and
+reason; the rest of the file still loads. Every record is checked against its
+format's rules at load (``ingestion.validation``); a record kept with a remark
+(a duration above the source's maximum, replaced text) carries it in ``_flags``,
+and the bytes as written of replaced text go to ``raw.replaced_text``.
+
+A file that is not a file of its format is quarantined whole, as one row with line 0:
+one its reader cannot read at all, and one none of whose records is valid (every
+line that is not blank, a header, a page header or a date record failed: a JSON
+file or a PNG dropped into an Asterisk folder). It never stops the load of the others.
 """
 
 from __future__ import annotations
@@ -19,17 +26,28 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion.bulk_load import group_files, load_group
+from ingestion.bulk_load import LINEAGE, group_files, load_group
 from ingestion.collectors import compression
 from ingestion.formats import FORMATS, FormatDefinition
 from ingestion.formats.definition import Delimited, FixedWidth
 from ingestion.landing import LandedFile, read_manifest
-from ingestion.readers import BAD, STAGED, Staging, create_bad_table, quote_ident
+from ingestion.readers import (
+    BAD,
+    REPLACED,
+    STAGED,
+    WHOLE_FILE,
+    Staging,
+    create_bad_table,
+    lines_at,
+    quote_ident,
+)
 from ingestion.readers.delimited import stage_delimited
 from ingestion.readers.records import stage_fixed_width, stage_framed
 from ingestion.text_decoding import decode_line
+from ingestion.validation import DEFAULT_RULES, SourceRules
 
-LINEAGE_COLUMNS = ("_source", "_file_sha256", "_landed_path", "_record_no")
+LINEAGE_COLUMNS = LINEAGE
+_WHOLE_FILE_SHOWN = 200  # characters of a whole-file quarantine's first bad line
 
 
 @dataclass(frozen=True)
@@ -56,14 +74,22 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         """CREATE TABLE IF NOT EXISTS raw.quarantine (
             source VARCHAR, format VARCHAR, file_sha256 VARCHAR, landed_path VARCHAR,
             line BIGINT, byte_offset BIGINT, raw_record VARCHAR, reason VARCHAR,  -- byte_offset: 0-based
-            quarantined_at TIMESTAMPTZ DEFAULT now())"""
+            quarantined_at TIMESTAMPTZ DEFAULT now(), field VARCHAR)"""
+    )
+    con.execute("ALTER TABLE raw.quarantine ADD COLUMN IF NOT EXISTS field VARCHAR")  # warehouses before it
+    con.execute(
+        """CREATE TABLE IF NOT EXISTS raw.replaced_text (
+            source VARCHAR, format VARCHAR, file_sha256 VARCHAR, landed_path VARCHAR,
+            line BIGINT, field VARCHAR, original BLOB, replaced_at TIMESTAMPTZ DEFAULT now())"""
     )
     for fmt in FORMATS.values():
         columns = ", ".join(f"{quote_ident(c)} VARCHAR" for c in fmt.columns)
         con.execute(
             f"""CREATE TABLE IF NOT EXISTS {fmt.raw_table} ({columns},
-                _source VARCHAR, _file_sha256 VARCHAR, _landed_path VARCHAR, _record_no BIGINT)"""
+                _source VARCHAR, _file_sha256 VARCHAR, _landed_path VARCHAR, _record_no BIGINT,
+                _flags VARCHAR)"""
         )
+        con.execute(f"ALTER TABLE {fmt.raw_table} ADD COLUMN IF NOT EXISTS _flags VARCHAR")
 
 
 def stage_file(
@@ -72,16 +98,18 @@ def stage_file(
     path: Path,
     encoding: str = "utf-8",
     column_order: tuple[str, ...] | None = None,
+    rules: SourceRules = DEFAULT_RULES,
 ) -> Staging:
     """Fill the staging tables from one file with the reader its layout needs."""
     if isinstance(fmt.layout, Delimited):
-        return stage_delimited(con, fmt, path, encoding, column_order)
+        return stage_delimited(con, fmt, path, encoding, column_order, rules)
     if isinstance(fmt.layout, FixedWidth):
-        return stage_fixed_width(con, fmt, path, encoding)
-    return stage_framed(con, fmt, path, encoding)
+        return stage_fixed_width(con, fmt, path, encoding, rules)
+    return stage_framed(con, fmt, path, encoding, rules)
 
 
-QUARANTINE_COLUMNS = "source, format, file_sha256, landed_path, line, byte_offset, raw_record, reason"
+QUARANTINE_COLUMNS = "source, format, file_sha256, landed_path, line, byte_offset, raw_record, reason, field"
+REPLACED_COLUMNS = "source, format, file_sha256, landed_path, line, field, original"
 LOADED_FILES_COLUMNS = (
     "source, format, sha256, original_name, landed_path, size, landed_at, records, quarantined"
 )
@@ -101,6 +129,10 @@ class _Batch:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE ringledger_batch_quarantine AS "
             f"SELECT {QUARANTINE_COLUMNS} FROM raw.quarantine LIMIT 0"
+        )
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE ringledger_batch_replaced AS "
+            f"SELECT {REPLACED_COLUMNS} FROM raw.replaced_text LIMIT 0"
         )
 
     @staticmethod
@@ -123,12 +155,18 @@ class _Batch:
                 _insert_with_lineage(table, fmt, STAGED), [landed.source, landed.sha256, landed.landed_path]
             )
             con.execute(f"DROP TABLE {STAGED}")
+        lineage = [landed.source, fmt.name, landed.sha256, landed.landed_path]
         quarantined = con.execute(
             f"""INSERT INTO ringledger_batch_quarantine
-                SELECT ?, ?, ?, ?, line, byte_offset, raw_record, reason FROM {BAD} ORDER BY line""",
-            [landed.source, fmt.name, landed.sha256, landed.landed_path],
+                SELECT ?, ?, ?, ?, line, byte_offset, raw_record, reason, field FROM {BAD} ORDER BY line""",
+            lineage,
         ).fetchone()[0]
+        con.execute(
+            f"INSERT INTO ringledger_batch_replaced SELECT ?, ?, ?, ?, line, field, original FROM {REPLACED}",
+            lineage,
+        )
         con.execute(f"DROP TABLE {BAD}")
+        con.execute(f"DROP TABLE {REPLACED}")
         self.files.append(
             (
                 landed.source, fmt.name, landed.sha256, landed.original_name, landed.landed_path,
@@ -156,6 +194,9 @@ class _Batch:
             con.execute(
                 f"INSERT INTO raw.quarantine ({QUARANTINE_COLUMNS}) SELECT * FROM ringledger_batch_quarantine"
             )
+            con.execute(
+                f"INSERT INTO raw.replaced_text ({REPLACED_COLUMNS}) SELECT * FROM ringledger_batch_replaced"
+            )
             con.executemany(LOADED_FILES_SQL, self.files)
             con.execute("COMMIT")
         except Exception:
@@ -169,13 +210,14 @@ class _Batch:
         self.formats.clear()
         self.files.clear()
         con.execute("DELETE FROM ringledger_batch_quarantine")
+        con.execute("DELETE FROM ringledger_batch_replaced")
 
 
 def _insert_with_lineage(target: str, fmt: FormatDefinition, staged: str) -> str:
     """INSERT of a staged file's records into ``target``; parameters: source, sha256, landed path."""
     column_list = ", ".join(quote_ident(c) for c in fmt.columns)
     return f"""INSERT INTO {target} ({column_list}, {", ".join(LINEAGE_COLUMNS)})
-               SELECT {column_list}, ?, ?, ?, _record_no FROM {staged}"""
+               SELECT {column_list}, ?, ?, ?, _record_no, _flags FROM {staged}"""
 
 
 def _stage_into(
@@ -184,14 +226,16 @@ def _stage_into(
     landing_dir: Path,
     encoding: str,
     column_order: tuple[str, ...] | None,
+    rules: SourceRules = DEFAULT_RULES,
 ) -> FileLoad:
     """Read one landed file with its format's reader and add it to the batch."""
     fmt = FORMATS[landed.format]
     # .gz/.zst land as received; readers see the decompressed text (lines and offsets count in it).
     with compression.decompressed_copy(landing_dir / landed.landed_path) as path:
         # Staging touches only temporary tables; a failed scan must not abort the transaction.
-        staging = _stage_or_quarantine_whole(batch.con, fmt, path, encoding, column_order)
+        staging = _stage_or_quarantine_whole(batch.con, fmt, path, encoding, column_order, rules)
         _fill_quarantine_details(batch.con, path, encoding)
+        _quarantine_whole_if_nothing_valid(batch.con, fmt)
     records, quarantined = batch.add(fmt, landed)
     return FileLoad(
         landed.source,
@@ -209,10 +253,11 @@ def load_file(
     landing_dir: Path,
     encoding: str = "utf-8",
     column_order: tuple[str, ...] | None = None,
+    rules: SourceRules = DEFAULT_RULES,
 ) -> FileLoad:
     """Load one landed file into its format's raw table, quarantining what does not parse."""
     batch = _Batch(con)
-    load = _stage_into(batch, landed, landing_dir, encoding, column_order)
+    load = _stage_into(batch, landed, landing_dir, encoding, column_order, rules)
     batch.flush()
     return load
 
@@ -223,21 +268,45 @@ def _stage_or_quarantine_whole(
     path: Path,
     encoding: str,
     column_order: tuple[str, ...] | None,
+    rules: SourceRules,
 ) -> Staging:
     """Stage the file; if its reader cannot read it at all, stage nothing and quarantine the file."""
     try:
         if compression.is_compressed(path.name):  # decompressed_copy gave it back: it does not decode
             raise ValueError("compressed file does not decode to its end (truncated or corrupt)")
-        return stage_file(con, fmt, path, encoding, column_order)
+        return stage_file(con, fmt, path, encoding, column_order, rules)
     except (duckdb.Error, ValueError) as exc:
-        columns = ", ".join(f"NULL::VARCHAR AS {quote_ident(c)}" for c in fmt.columns)
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {STAGED} AS SELECT {columns}, 0::BIGINT AS _record_no LIMIT 0"
-        )
-        create_bad_table(con)
+        _stage_nothing(con, fmt)
         reason = f"UNREADABLE FILE as {fmt.name}: {str(exc).splitlines()[0]}"
-        con.execute(f"INSERT INTO {BAD} VALUES (0, 0, NULL, ?)", [reason])
+        con.execute(f"INSERT INTO {BAD} VALUES (0, 0, NULL, ?, ?)", [reason, WHOLE_FILE])
         return Staging()
+
+
+def _stage_nothing(con: duckdb.DuckDBPyConnection, fmt: FormatDefinition) -> None:
+    columns = ", ".join(f"NULL::VARCHAR AS {quote_ident(c)}" for c in fmt.columns)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {STAGED} AS "
+        f"SELECT {columns}, 0::BIGINT AS _record_no, NULL::VARCHAR AS _flags LIMIT 0"
+    )
+    create_bad_table(con)
+
+
+def _quarantine_whole_if_nothing_valid(con: duckdb.DuckDBPyConnection, fmt: FormatDefinition) -> None:
+    """A file with records none of which is valid is not a file of its format: one row, line 0."""
+    staged = con.execute(f"SELECT count(*) FROM {STAGED}").fetchall()[0][0]
+    bad = con.execute(f"SELECT count(*), min(line) FROM {BAD} WHERE line > 0").fetchall()[0]
+    if staged or not bad[0]:
+        return
+    count, first = bad
+    first_bad = f"SELECT raw_record, reason FROM {BAD} WHERE line = ? LIMIT 1"
+    raw, reason = con.execute(first_bad, [first]).fetchall()[0]
+    shown = raw if raw is None or len(raw) <= _WHOLE_FILE_SHOWN else raw[:_WHOLE_FILE_SHOWN] + "…"
+    _stage_nothing(con, fmt)
+    whole = (
+        f"NOT A {fmt.name} FILE: none of its {count} records is a valid {fmt.name} record "
+        f"(line {first}: {reason})"
+    )
+    con.execute(f"INSERT INTO {BAD} VALUES (0, 0, ?, ?, ?)", [shown, whole, WHOLE_FILE])
 
 
 def _fill_quarantine_details(con: duckdb.DuckDBPyConnection, path: Path, encoding: str) -> None:
@@ -250,27 +319,12 @@ def _fill_quarantine_details(con: duckdb.DuckDBPyConnection, path: Path, encodin
     ]
     if not wanted:
         return
-    details = _lines_at(path.read_bytes(), sorted(wanted), encoding)
+    details = lines_at(path.read_bytes(), sorted(wanted))
     con.executemany(
         f"""UPDATE {BAD} SET byte_offset = coalesce(byte_offset, ?), raw_record = coalesce(raw_record, ?)
             WHERE line = ?""",
-        [(offset, text, line) for line, (offset, text) in details.items()],
+        [(offset, decode_line(raw, encoding), line) for line, (offset, raw) in details.items()],
     )
-
-
-def _lines_at(data: bytes, lines: list[int], encoding: str) -> dict[int, tuple[int, str]]:
-    """{line number: (0-based byte offset, decoded text)} for the given ascending line numbers."""
-    found: dict[int, tuple[int, str]] = {}
-    offset, number = 0, 1
-    for wanted in lines:
-        while number < wanted:
-            newline = data.find(b"\n", offset)
-            if newline == -1:
-                return found
-            offset, number = newline + 1, number + 1
-        end = data.find(b"\n", offset)
-        found[wanted] = (offset, decode_line(data[offset : len(data) if end == -1 else end], encoding))
-    return found
 
 
 def pending_files(con: duckdb.DuckDBPyConnection, landing_dir: Path, formats: set[str]) -> list[LandedFile]:
@@ -287,21 +341,25 @@ def load_pending(
     formats: set[str],
     encodings: dict[str, str] | None = None,
     column_orders: dict[str, tuple[str, ...]] | None = None,
+    rules: dict[str, SourceRules] | None = None,
 ) -> list[FileLoad]:
     """Load every landed file of the given formats that is not loaded yet.
 
-    ``encodings`` and ``column_orders`` are per source name (``column_orders`` for
-    formats whose columns a source configures: Asterisk cdr_custom, 3CX, FreeSWITCH).
+    ``encodings``, ``column_orders`` and ``rules`` are per source name (``column_orders`` for
+    formats whose columns a source configures: Asterisk cdr_custom, 3CX, FreeSWITCH;
+    ``rules``: the source's validation settings, the defaults for a source not named).
     """
     ensure_raw_schema(con)
     encodings = encodings or {}
     column_orders = column_orders or {}
+    rules = rules or {}
     pending = pending_files(con, landing_dir, formats)
     groups, rest = group_files(
         [
             (f, landing_dir / f.landed_path, encodings.get(f.source, "utf-8"), column_orders.get(f.source))
             for f in pending
-        ]
+        ],
+        rules,
     )
     loads = []
     for group in groups:
@@ -316,7 +374,10 @@ def load_pending(
     batch = _Batch(con)
     for landed in rest:
         encoding = encodings.get(landed.source, "utf-8")
-        loads.append(_stage_into(batch, landed, landing_dir, encoding, column_orders.get(landed.source)))
+        source_rules = rules.get(landed.source, DEFAULT_RULES)
+        loads.append(
+            _stage_into(batch, landed, landing_dir, encoding, column_orders.get(landed.source), source_rules)
+        )
         if len(batch.files) >= BATCH_FILES:
             batch.flush()
     batch.flush()

@@ -13,6 +13,7 @@ from ingestion.formats import FORMATS
 from ingestion.formats.asterisk_cdr_custom import STOCK_MAPPING
 from ingestion.landing import land_source
 from ingestion.raw_load import FileLoad, load_pending
+from ingestion.validation import SourceRules
 from tests.conftest import FIXTURES, SAMPLES
 
 GOLDEN = FIXTURES / "golden"
@@ -24,6 +25,7 @@ class SampleCase:
     sample: str  # relative to tests/fixtures/samples
     encoding: str = "utf-8"
     columns: tuple[str, ...] | None = None
+    date_format: str = "MM/DD/YY"  # the source's date order (Panasonic)
 
     @property
     def path(self) -> Path:
@@ -63,7 +65,13 @@ CASES = (
     SampleCase("freeswitch_cdr_csv", "freeswitch_cdr_csv/kxingyunliushui_Master_excel_resaved.csv"),
     SampleCase("grandstream_ucm_api", "grandstream_ucm_cdr/louis171_ucm_cdrapi_records_masked.jsonl"),
     SampleCase("panasonic_smdr", "panasonic_smdr/constructed_pattern_a_pages.txt"),
-    SampleCase("panasonic_smdr", "panasonic_smdr/constructed_pattern_a_day_first_co_to_co.txt"),
+    SampleCase(
+        "panasonic_smdr",
+        "panasonic_smdr/constructed_pattern_a_day_first_co_to_co.txt",
+        "utf-8",
+        None,
+        "DD/MM/YY",
+    ),
     SampleCase("nec_smdr", "nec_neax_smdr/zombat_KKrecord.smdr"),
     SampleCase("nec_smdr", "nec_neax_smdr/zombat_KLrecord.smdr"),
     SampleCase("nec_smdr", "nec_neax_smdr/zombat_KMrecord.smdr"),
@@ -72,7 +80,12 @@ CASES = (
 
 
 def load_through_landing(
-    files: list[Path], fmt: str, tmp: Path, encoding: str = "utf-8", columns: tuple[str, ...] | None = None
+    files: list[Path],
+    fmt: str,
+    tmp: Path,
+    encoding: str = "utf-8",
+    columns: tuple[str, ...] | None = None,
+    rules: SourceRules | None = None,
 ) -> tuple[duckdb.DuckDBPyConnection, list[FileLoad]]:
     """Land ``files`` as one source of format ``fmt`` and load them into a DuckDB file under ``tmp``."""
     drop = tmp / "drop"
@@ -83,22 +96,28 @@ def load_through_landing(
     land_source(source, tmp / "landing")
     con = duckdb.connect(str(tmp / "warehouse.duckdb"))
     orders = {"pbx": columns} if columns else None
-    return con, load_pending(con, tmp / "landing", {fmt}, {"pbx": encoding}, orders)
+    rules_by_source = {"pbx": rules} if rules else None
+    return con, load_pending(con, tmp / "landing", {fmt}, {"pbx": encoding}, orders, rules_by_source)
 
 
 def parsed(con: duckdb.DuckDBPyConnection, fmt: str) -> dict:
-    """What a golden file holds: raw rows (non-empty columns only) and quarantined lines."""
+    """What a golden file holds: raw rows (non-empty columns only, flags too) and quarantined lines."""
     columns = FORMATS[fmt].columns
     names = ", ".join(f'"{c}"' for c in columns)
-    rows = con.execute(f"SELECT {names}, _record_no FROM raw.{fmt} ORDER BY _record_no, rowid").fetchall()
+    rows = con.execute(
+        f"SELECT {names}, _flags, _record_no FROM raw.{fmt} ORDER BY _record_no, rowid"
+    ).fetchall()
     records = [
-        {"_record_no": row[-1], **{c: v for c, v in zip(columns, row[:-1], strict=True) if v is not None}}
+        {
+            "_record_no": row[-1],
+            **{c: v for c, v in zip((*columns, "_flags"), row[:-1], strict=True) if v is not None},
+        }
         for row in rows
     ]
     quarantine = [
-        {"line": line, "byte_offset": offset, "raw_record": raw, "reason": reason}
-        for line, offset, raw, reason in con.execute(
-            "SELECT line, byte_offset, raw_record, reason FROM raw.quarantine ORDER BY line"
+        {"line": line, "byte_offset": offset, "raw_record": raw, "reason": reason, "field": field}
+        for line, offset, raw, reason, field in con.execute(
+            "SELECT line, byte_offset, raw_record, reason, field FROM raw.quarantine ORDER BY line"
         ).fetchall()
     ]
     return {"records": records, "quarantine": quarantine}

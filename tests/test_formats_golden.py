@@ -11,12 +11,16 @@ from pathlib import Path
 
 import pytest
 
+from ingestion.validation import SourceRules
 from tests.format_samples import CASES, SampleCase, load_through_landing, parsed
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_sample_parses_as_golden(case: SampleCase, tmp_path: Path):
-    con, (load,) = load_through_landing([case.path], case.format, tmp_path, case.encoding, case.columns)
+    rules = SourceRules(date_format=case.date_format)
+    con, (load,) = load_through_landing(
+        [case.path], case.format, tmp_path, case.encoding, case.columns, rules
+    )
     got = parsed(con, case.format)
     if os.environ.get("RINGLEDGER_WRITE_GOLDEN"):
         case.golden.parent.mkdir(parents=True, exist_ok=True)

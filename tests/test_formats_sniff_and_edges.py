@@ -156,8 +156,13 @@ def test_mitel_5000_length_prefixed_stream_reads_like_lines(tmp_path: Path):
 
 def test_cdr_custom_without_its_mapping_quarantines_rather_than_misreads(tmp_path: Path):
     sample = SAMPLES / "asterisk_cdr_custom" / "kelysaina_cdr_custom_Master.csv"
-    _, (load,) = load_through_landing([sample], "asterisk_cdr_custom", tmp_path)
-    assert load.records == 0 and load.quarantined == 14  # 19 columns, the stock mapping has 18
+    con, (load,) = load_through_landing([sample], "asterisk_cdr_custom", tmp_path)
+    # 19 columns, the stock mapping has 18: no line is a record, so the file is quarantined whole.
+    assert load.records == 0 and load.quarantined == 1
+    line, field, reason = con.execute("SELECT line, field, reason FROM raw.quarantine").fetchone()
+    assert (line, field) == (0, "(file)")
+    assert reason.startswith("NOT A asterisk_cdr_custom FILE: none of its 14 records")
+    assert "TOO MANY COLUMNS" in reason
     _, (load,) = load_through_landing(
         [sample], "asterisk_cdr_custom", tmp_path / "b", columns=(*STOCK_MAPPING, "sequence")
     )

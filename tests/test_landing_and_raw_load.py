@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -68,17 +69,23 @@ def test_raw_load_keeps_every_record_with_lineage_and_loads_once(source: Source,
     loads = load_pending(con, landing, {"asterisk_cdr_csv"})
     assert {Path(x.landed_path).name.split("--", 1)[1] for x in loads} == {p.name for p in ASTERISK_SAMPLES}
     expected = sum(_lines(p) for p in ASTERISK_SAMPLES)
-    # Nothing is lost: every line is either a raw record or a quarantined one. The 8 lines
-    # whose caller names hold non-UTF-8 bytes are quarantined when the source says utf-8.
-    assert sum(x.records + x.quarantined for x in loads) == expected
-    reasons = con.execute("SELECT DISTINCT split_part(reason, ':', 1) FROM raw.quarantine").fetchall()
-    assert reasons == [("INVALID ENCODING",)]
-    assert sum(x.quarantined for x in loads) == 8
+    # Nothing is lost: every line is a raw record. The 8 lines whose caller names (clid) hold
+    # non-UTF-8 bytes while the source says utf-8 are kept: the name with U+FFFD for each bad
+    # byte, flagged, and the name's bytes as written kept in raw.replaced_text.
+    assert sum(x.records for x in loads) == expected and sum(x.quarantined for x in loads) == 0
     sample = SAMPLES / "asterisk_cdr_csv" / "mineevburyat_Master_newcdrcolumns_masked.csv"
     raw_bytes = sample.read_bytes()
-    for line, offset in con.execute("SELECT line, byte_offset FROM raw.quarantine").fetchall():
-        assert raw_bytes[offset:].split(b"\n", 1)[0] == raw_bytes.splitlines()[line - 1]
-    loaded = expected - 8
+    replaced = con.execute(
+        "SELECT r.line, r.field, r.original, a.clid, a._flags FROM raw.replaced_text AS r "
+        "JOIN raw.asterisk_cdr_csv AS a ON a._file_sha256 = r.file_sha256 AND a._record_no = r.line"
+    ).fetchall()
+    assert len(replaced) == 8
+    for line, field, original, clid, flags in replaced:
+        assert (field, flags) == ("clid", "text_replaced:clid")
+        assert original.replace(b'"', b'""') in raw_bytes.splitlines()[line - 1] and "\ufffd" in clid
+        # each byte that is not UTF-8 is one U+FFFD, the rest is the name as written
+        assert clid == re.sub("[\udc80-\udcff]", "\ufffd", original.decode("utf-8", "surrogateescape"))
+    loaded = expected
     assert con.execute("SELECT count(*) FROM raw.asterisk_cdr_csv").fetchone()[0] == loaded
 
     # Lineage: record n of a file is line n of the file as the PBX wrote it.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ingestion.formats.checks import ISO_SECONDS, DateTime, Duration, Shape, Validation
 from ingestion.formats.definition import Delimited, FormatDefinition, Signature, TimeBase
 from ingestion.formats.patterns import ASTERISK_DISPOSITION, ISO_DATETIME, ISO_DATETIME_OR_EMPTY, SECONDS
 
@@ -38,6 +39,25 @@ ASTERISK_SIGNATURE_FIELDS = {
     "disposition": ASTERISK_DISPOSITION,
 }
 
+ASTERISK_DISPOSITIONS = Shape(
+    "disposition", ASTERISK_DISPOSITION, "ANSWERED, NO ANSWER, BUSY, FAILED or CONGESTION", optional=False
+)
+# The CDR's times and durations as cdr_csv and cdr_custom write them. uniqueid is not required: a
+# 16-column file (without loguniqueid) has none, and its records are valid cdr_csv records.
+ASTERISK_VALIDATION = Validation(
+    checks=(
+        DateTime("start", (ISO_SECONDS,)),
+        DateTime("answer", (ISO_SECONDS,), optional=True),
+        DateTime("end", (ISO_SECONDS,)),
+        Duration("duration"),
+        Duration("billsec"),
+        ASTERISK_DISPOSITIONS,
+        Shape("sequence", r"[0-9]+", "a whole number"),
+    ),
+    free_text=("clid", "userfield"),
+    notes=("a 16-column record (no uniqueid, no linkedid) names no call: staging has no call key for it",),
+)
+
 ASTERISK_CDR_CSV = FormatDefinition(
     name="asterisk_cdr_csv",
     vendor="Asterisk / FreePBX",
@@ -51,4 +71,5 @@ ASTERISK_CDR_CSV = FormatDefinition(
     duration_unit="seconds (duration = start to end, billsec = answer to end)",
     leg_link="legs of one call share linkedid (uniqueid when linkedid is absent)",
     signature=Signature(field_patterns=ASTERISK_SIGNATURE_FIELDS),
+    validation=ASTERISK_VALIDATION,
 )

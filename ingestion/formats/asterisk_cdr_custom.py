@@ -7,7 +7,11 @@ order, so the sniffer never settles this format on its own.
 
 from __future__ import annotations
 
-from ingestion.formats.asterisk_cdr_csv import ASTERISK_CDR_COLUMNS, ASTERISK_SIGNATURE_FIELDS
+from ingestion.formats.asterisk_cdr_csv import (
+    ASTERISK_CDR_COLUMNS,
+    ASTERISK_SIGNATURE_FIELDS,
+    ASTERISK_VALIDATION,
+)
 from ingestion.formats.definition import Delimited, FormatDefinition, Signature, TimeBase
 
 STOCK_MAPPING = (
@@ -44,4 +48,5 @@ ASTERISK_CDR_CUSTOM = FormatDefinition(
         field_patterns=ASTERISK_SIGNATURE_FIELDS,
         caution="column order comes from cdr_custom.conf: put it in the source's 'columns'",
     ),
+    validation=ASTERISK_VALIDATION,
 )

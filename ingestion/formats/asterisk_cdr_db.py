@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ingestion.formats.asterisk_cdr_csv import ASTERISK_DISPOSITIONS
+from ingestion.formats.checks import ISO_SECONDS, DateTime, Duration, Shape, Validation
 from ingestion.formats.definition import Delimited, FormatDefinition, Header, Signature, TimeBase
 from ingestion.formats.patterns import ISO_DATETIME, SECONDS
 
@@ -45,5 +47,17 @@ ASTERISK_CDR_DB = FormatDefinition(
     signature=Signature(
         field_patterns={"calldate": ISO_DATETIME, "duration": SECONDS, "billsec": SECONDS},
         header_names=frozenset({"calldate", "billsec", "disposition"}),
+    ),
+    validation=Validation(
+        required=("uniqueid",),
+        checks=(
+            # MySQL's zero date (0000-00-00 00:00:00) is no call: it fails here with its reason
+            DateTime("calldate", (ISO_SECONDS,)),
+            Duration("duration"),
+            Duration("billsec"),
+            ASTERISK_DISPOSITIONS,
+            Shape("sequence", r"[0-9]+", "a whole number"),
+        ),
+        free_text=("clid", "userfield", "cnam", "outbound_cnam", "dst_cnam"),
     ),
 )

@@ -9,6 +9,7 @@ date (``MMDDYY``, ``MM/DD/YY`` or ``MM/DD``) is taken as one *(verify on a real 
 
 from __future__ import annotations
 
+from ingestion.formats.checks import DateTime, Duration, DurationUnit, Shape, TimeLayout, Validation
 from ingestion.formats.definition import (
     DateRecord,
     Field,
@@ -18,6 +19,7 @@ from ingestion.formats.definition import (
     TimeBase,
     fixed_width_columns,
 )
+from ingestion.formats.patterns import MONTH_DAY
 
 LAYOUT = FixedWidth(
     fields=(
@@ -40,6 +42,7 @@ LAYOUT = FixedWidth(
         Field("auth_code", 63, 69),
     ),
     min_length=38,
+    max_length=80,
     date_record=DateRecord(pattern=r"\s*(\d{6}|\d{2}/\d{2}(?:/\d{2})?)\s*"),
 )
 
@@ -53,4 +56,19 @@ AVAYA_CM_CDR = FormatDefinition(
     duration_unit="hours, minutes and tenths of a minute (h mm t)",
     leg_link="none written: condition_code classifies the record (C conference, 7/A outgoing, 9 incoming)",
     signature=Signature(line_pattern=r"   \d{4}\d{4}[0-9A-Z].{20,}"),
+    validation=Validation(
+        checks=(
+            Shape("time_hour", "[01][0-9]|2[0-3]", "an hour from 00 to 23", optional=False),
+            Shape("time_minute", "[0-5][0-9]", "a minute from 00 to 59", optional=False),
+            Duration("duration_hours", DurationUnit.H_MM_T, parts=("duration_minutes", "duration_tenths")),
+            Shape("condition_code", "[0-9A-Z]", "one letter or digit"),
+            # the carried date record: staging reads MMDDYY, MM/DD/YY, or MM/DD in the landing year
+            DateTime(
+                "record_date",
+                (TimeLayout("%m%d%y", "MMDDYY"), TimeLayout("%m/%d/%y", "MM/DD/YY")),
+                optional=True,
+                when=f"NOT regexp_full_match(coalesce(record_date, ''), '{MONTH_DAY}')",
+            ),
+        ),
+    ),
 )

@@ -6,6 +6,7 @@ says more records of that call follow, 0 that this is the last.
 
 from __future__ import annotations
 
+from ingestion.formats.checks import SLASH_SECONDS, DateTime, Duration, DurationUnit, Shape, Validation
 from ingestion.formats.definition import Delimited, FormatDefinition, Signature, TimeBase
 from ingestion.formats.patterns import HMS, SECONDS, SLASH_DATETIME
 
@@ -62,5 +63,18 @@ AVAYA_IPOFFICE_SMDR = FormatDefinition(
             "direction": "I|O",
             "continuation": "0|1",
         }
+    ),
+    validation=Validation(
+        checks=(
+            DateTime("call_start", (SLASH_SECONDS,)),
+            Duration("connected_time", DurationUnit.HH_MM_SS),
+            Duration("ring_time"),
+            Shape("direction", "I|O", "I (inbound) or O (outbound)", optional=False),
+            Shape("call_id", r"[0-9]{1,18}", "a whole number", optional=False),
+            Shape("continuation", "0|1", "0 (last record of the call) or 1 (more follow)", optional=False),
+            Duration("hold_time"),
+            Duration("park_time"),
+        ),
+        free_text=("party1_name", "party2_name"),
     ),
 )

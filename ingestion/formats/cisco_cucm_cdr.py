@@ -6,6 +6,7 @@ with N columns holds the first N names below.
 
 from __future__ import annotations
 
+from ingestion.formats.checks import Duration, Shape, Validation
 from ingestion.formats.definition import Delimited, FormatDefinition, Header, Signature, TimeBase
 
 CUCM_CDR_COLUMNS = (
@@ -144,6 +145,13 @@ CUCM_CDR_COLUMNS = (
     "destDeviceSessionID",
 )
 
+EPOCH = r"[1-9][0-9]{0,9}"
+EPOCH_WORDS = "UTC epoch seconds (1 to 10 digits)"
+CALL_ID_SHAPES = (
+    Shape("globalCallID_callManagerId", r"[0-9]{1,10}", "a whole number", optional=False),
+    Shape("globalCallID_callId", r"[0-9]{1,10}", "a whole number", optional=False),
+)
+
 CISCO_CUCM_CDR = FormatDefinition(
     name="cisco_cucm_cdr",
     vendor="Cisco Unified Communications Manager",
@@ -161,5 +169,21 @@ CISCO_CUCM_CDR = FormatDefinition(
             "duration": r"\d+",
         },
         header_names=frozenset({"cdrRecordType", "dateTimeOrigination", "globalCallID_callId"}),
+    ),
+    validation=Validation(
+        checks=(
+            Shape("cdrRecordType", r"[0-2]", "0 (start), 1 (CDR) or 2 (CMR)", optional=False),
+            *CALL_ID_SHAPES,
+            Shape("dateTimeOrigination", EPOCH, EPOCH_WORDS, optional=False),
+            Shape("dateTimeConnect", f"0|{EPOCH}", "0 (never connected) or " + EPOCH_WORDS, optional=False),
+            Shape("dateTimeDisconnect", EPOCH, EPOCH_WORDS, optional=False),
+            Duration("duration"),
+        ),
+        free_text=(
+            "callingPartyUnicodeLoginUserID",
+            "finalCalledPartyUnicodeLoginUserID",
+            "comment",
+            "authCodeDescription",
+        ),
     ),
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ingestion.formats.checks import Duration, Shape, Validation
+from ingestion.formats.cisco_cucm_cdr import CALL_ID_SHAPES, EPOCH, EPOCH_WORDS
 from ingestion.formats.definition import Delimited, FormatDefinition, Header, Signature, TimeBase
 
 CUCM_CMR_COLUMNS = (
@@ -67,5 +69,14 @@ CISCO_CUCM_CMR = FormatDefinition(
     signature=Signature(
         field_patterns={"cdrRecordType": r"2", "dateTimeStamp": r"\d{9,10}", "varVQMetrics": r".*=.*|"},
         header_names=frozenset({"cdrRecordType", "varVQMetrics"}),
+    ),
+    validation=Validation(
+        required=("callIdentifier",),
+        checks=(
+            Shape("cdrRecordType", r"[0-2]", "2 (CMR)", optional=False),
+            *CALL_ID_SHAPES,
+            Shape("dateTimeStamp", EPOCH, EPOCH_WORDS, optional=False),
+            Duration("duration"),
+        ),
     ),
 )

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from ingestion.formats.checks import Validation
+
 Frame = tuple[int, int, bytes]  # record number (line or frame ordinal), 0-based byte offset, bytes
 
 
@@ -78,6 +80,7 @@ class FixedWidth:
 
     fields: tuple[Field, ...]
     min_length: int  # shorter lines are quarantined
+    max_length: int  # longer lines are quarantined (two records run together, a corrupt line)
     skip_patterns: tuple[str, ...] = ()  # regular expressions for page headers and rulers
     date_record: DateRecord | None = None
     deframe: Callable[[bytes], Iterator[Frame]] | None = None  # records not cut at newlines
@@ -130,6 +133,7 @@ class FormatDefinition:
     duration_unit: str
     leg_link: str
     signature: Signature = Signature()
+    validation: Validation = Validation()  # what a record must hold to be loaded (ingestion.validation)
     date_format_configurable: bool = False  # the PBX prints dates in a set order: a source's date_format
 
     @property

@@ -6,8 +6,11 @@ and rewrite stamps as ``2020/2/10 22:41``: the raw table keeps them as written.
 
 from __future__ import annotations
 
+from ingestion.formats.checks import ISO_SECONDS, SLASH_MINUTES, DateTime, Duration, Validation
 from ingestion.formats.definition import Delimited, FormatDefinition, Signature, TimeBase
 from ingestion.formats.patterns import ISO_DATETIME, SECONDS, SLASH_DATETIME
+
+STAMPS = (ISO_SECONDS, SLASH_MINUTES)
 
 FREESWITCH_CDR_CSV = FormatDefinition(
     name="freeswitch_cdr_csv",
@@ -42,5 +45,17 @@ FREESWITCH_CDR_CSV = FormatDefinition(
             "hangup_cause": r"[A-Z_]+",
             "uuid": r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
         }
+    ),
+    validation=Validation(
+        required=("uuid",),
+        checks=(
+            # as written, or after a spreadsheet round-trip (no seconds)
+            DateTime("start_stamp", STAMPS),
+            DateTime("answer_stamp", STAMPS, optional=True),
+            DateTime("end_stamp", STAMPS),
+            Duration("duration"),
+            Duration("billsec"),
+        ),
+        free_text=("caller_id_name",),
     ),
 )

@@ -8,8 +8,10 @@ while a single-leg call is one flat object; each becomes raw rows tagged with
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
-from ingestion.formats.asterisk_cdr_csv import ASTERISK_CDR_COLUMNS
+from ingestion.formats.asterisk_cdr_csv import ASTERISK_CDR_COLUMNS, ASTERISK_DISPOSITIONS
+from ingestion.formats.checks import ISO_SECONDS, DateTime, Duration, Validation
 from ingestion.formats.definition import (
     Delimited,
     FormatDefinition,
@@ -51,7 +53,21 @@ UCM_COLUMNS = (
     "device_info_peer",
     "recordfiles_desc",
 )
+# A multi-leg call's main_cdr holds totals only: no answer, no end, no disposition.
+_VALIDATION = Validation(
+    required=("session",),
+    checks=(
+        DateTime("start", (ISO_SECONDS,)),
+        DateTime("answer", (ISO_SECONDS,), optional=True),
+        DateTime("end", (ISO_SECONDS,), optional=True),
+        Duration("duration"),
+        Duration("billsec"),
+        replace(ASTERISK_DISPOSITIONS, optional=True),
+    ),
+    free_text=("clid", "caller_name", "recordfiles_desc"),
+)
 _COMMON = {
+    "validation": _VALIDATION,
     "time_base": TimeBase.LOCAL_WALL_CLOCK,
     "duration_unit": "seconds (duration = start to end, billsec = answer to end)",
     "leg_link": "legs of one call share session; API main_cdr holds the call's totals",

@@ -7,6 +7,7 @@ Both read the same.
 
 from __future__ import annotations
 
+from ingestion.formats.checks import Duration, DurationUnit, Shape, Validation
 from ingestion.formats.definition import (
     Field,
     FixedWidth,
@@ -16,6 +17,7 @@ from ingestion.formats.definition import (
     fixed_width_columns,
 )
 from ingestion.formats.framing import length_prefixed_or_lines
+from ingestion.formats.patterns import HOUR_MINUTE_24
 
 LAYOUT = FixedWidth(
     fields=(
@@ -29,6 +31,7 @@ LAYOUT = FixedWidth(
         Field("trailer", 67, 80),
     ),
     min_length=59,
+    max_length=80,
     deframe=length_prefixed_or_lines,
 )
 
@@ -42,4 +45,11 @@ MITEL_5000_SMDR = FormatDefinition(
     duration_unit="HH:MM:SS",
     leg_link="none written: one record per call segment",
     signature=Signature(line_pattern=r"[A-Z ]{3} [ \d]{5} .{35}\d{2}:\d{2} \d{2}:\d{2}:\d{2}.*"),
+    validation=Validation(
+        required=("extension",),
+        checks=(
+            Shape("start_time", HOUR_MINUTE_24, "a start time hh:mm from 00:00 to 23:59", optional=False),
+            Duration("duration", DurationUnit.HH_MM_SS),
+        ),
+    ),
 )

@@ -7,6 +7,7 @@ ANI/DNIS, network OLI) keep their extra characters in ``extension_fields``.
 
 from __future__ import annotations
 
+from ingestion.formats.checks import Duration, DurationUnit, Shape, Validation
 from ingestion.formats.definition import (
     Field,
     FixedWidth,
@@ -15,6 +16,7 @@ from ingestion.formats.definition import (
     TimeBase,
     fixed_width_columns,
 )
+from ingestion.formats.patterns import HOUR_MINUTE_24, MONTH_DAY
 
 LAYOUT = FixedWidth(
     fields=(
@@ -37,6 +39,7 @@ LAYOUT = FixedWidth(
         Field("extension_fields", 91, 140),
     ),
     min_length=65,
+    max_length=140,
 )
 
 MITEL_MIVB_SMDR = FormatDefinition(
@@ -49,4 +52,16 @@ MITEL_MIVB_SMDR = FormatDefinition(
     duration_unit="HH:MM:SS; time_to_answer in seconds",
     leg_link="none written: transfers and conferences flagged, third party named",
     signature=Signature(line_pattern=r"[ \-%+]\d{2}/\d{2} \d{2}:\d{2}[ P] \d{2}:\d{2}:\d{2} .*"),
+    validation=Validation(
+        required=("calling_party",),
+        checks=(
+            Shape("long_call", r"[-%+]", "blank, '-', '%' or '+'"),
+            Shape("date", MONTH_DAY, "a date mm/dd that exists", optional=False),
+            Shape("start_time", HOUR_MINUTE_24, "a start time hh:mm from 00:00 to 23:59", optional=False),
+            Shape("pm", "P", "blank or P (PM)"),
+            Duration("duration", DurationUnit.HH_MM_SS),
+            Duration("time_to_answer", optional=True),
+        ),
+        notes=("29 February is accepted: the record has no year (staging takes the landing year)",),
+    ),
 )

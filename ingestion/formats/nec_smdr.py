@@ -13,6 +13,7 @@ KH, KI, KJ) are fixed offsets: their body is kept whole for staging to cut.
 
 from __future__ import annotations
 
+from ingestion.formats.checks import DateTime, TimeLayout, Validation
 from ingestion.formats.definition import FormatDefinition, Framed, RecordError, Signature, TimeBase
 from ingestion.formats.framing import stx_etx_frames
 
@@ -94,6 +95,23 @@ def parse_record(text: str) -> list[dict[str, str | None]]:
     return [row]
 
 
+_FLEXIBLE = "record_type IN ('KK', 'KL', 'KM')"
+_MILLISECONDS = TimeLayout("%Y%m%d%H%M%S%g", "YYYYMMDDhhmmss and 3 digits of milliseconds")
+_SECONDS = TimeLayout("%Y%m%d%H%M%S", "MMDDhhmmss with its 2-digit year at offset 112")
+# The fixed-offset times as staging cuts them: start MMDDhhmmss at 16, end at 26, years at 112 and 114.
+_FIXED_START = "'20' || substr({v}, 112, 2) || substr({v}, 16, 10)"
+_FIXED_END = (
+    "'20' || coalesce(nullif(trim(substr({v}, 114, 2)), ''), substr({v}, 112, 2)) || substr({v}, 26, 10)"
+)
+VALIDATION = Validation(
+    checks=(
+        DateTime("s06_start_end_time", (_MILLISECONDS,), sql="substr({v}, 1, 17)", when=_FLEXIBLE),
+        DateTime("s06_start_end_time", (_MILLISECONDS,), sql="substr({v}, 18, 17)", when=_FLEXIBLE),
+        DateTime("body", (_SECONDS,), sql=_FIXED_START, when=f"NOT {_FLEXIBLE}"),
+        DateTime("body", (_SECONDS,), sql=_FIXED_END, when=f"NOT {_FLEXIBLE}"),
+    ),
+)
+
 NEC_SMDR = FormatDefinition(
     name="nec_smdr",
     vendor="NEC NEAX / UNIVERGE SV8500-SV9500",
@@ -104,4 +122,5 @@ NEC_SMDR = FormatDefinition(
     duration_unit="none written: end - start (flexible: YYYYMMDDhhmmss + milliseconds each)",
     leg_link="no call id: transfers flagged per record in condition codes (section 08)",
     signature=Signature(line_pattern=r"\x020!K[A-M].*"),
+    validation=VALIDATION,
 )

@@ -8,6 +8,7 @@ order the PBX is set to (MM/DD/YY, DD/MM/YY or YY/MM/DD by country): the source'
 
 from __future__ import annotations
 
+from ingestion.formats.checks import TWO_DIGIT_YEAR_DATES, DateTime, Duration, DurationUnit, Shape, Validation
 from ingestion.formats.definition import (
     Field,
     FixedWidth,
@@ -30,6 +31,7 @@ LAYOUT = FixedWidth(
         Field("cd", 78, 79),
     ),
     min_length=65,
+    max_length=80,
     skip_patterns=(r"\s*Date\s+Time\s+Ext\s+CO\s+Dial Number.*", r"\s*-{10,}\s*", r"\f*\s*"),
 )
 
@@ -47,4 +49,14 @@ PANASONIC_SMDR = FormatDefinition(
     ),
     signature=Signature(line_pattern=r"\d{2}/\d{2}/\d{2} [ \d]\d:\d{2}[AP]M .*\d{2}:\d{2}'\d{2}.*"),
     date_format_configurable=True,
+    validation=Validation(
+        required=("ext",),
+        checks=(
+            DateTime("date", date_formats=TWO_DIGIT_YEAR_DATES),
+            Shape("time", "(?:0[0-9]|1[0-2]):[0-5][0-9][AP]M", "an end time hh:mmAM or hh:mmPM", False),
+            Duration("duration", DurationUnit.HH_MM_APOSTROPHE_SS),
+            Duration("ring", DurationUnit.M_APOSTROPHE_SS, optional=True),
+        ),
+        free_text=("dial_number",),  # <I> is followed by the caller's name or number
+    ),
 )

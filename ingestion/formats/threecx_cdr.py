@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ingestion.formats.checks import SLASH_SECONDS, DateTime, Duration, DurationUnit, Validation
 from ingestion.formats.definition import Delimited, FormatDefinition, Signature, TimeBase
 from ingestion.formats.patterns import SLASH_DATETIME
 
@@ -52,5 +53,15 @@ THREECX_CDR = FormatDefinition(
             "time_start": SLASH_DATETIME,
             "reason_terminated": r"[A-Za-z_]+",
         }
+    ),
+    validation=Validation(
+        required=("callid",),
+        checks=(
+            DateTime("time_start", (SLASH_SECONDS,)),
+            DateTime("time_answered", (SLASH_SECONDS,), optional=True),
+            DateTime("time_end", (SLASH_SECONDS,)),
+            Duration("duration", DurationUnit.HH_MM_SS, optional=True),  # empty when unanswered
+        ),
+        free_text=("from_dispname", "to_dispname", "final_dispname", "bill_name", "chain"),
     ),
 )

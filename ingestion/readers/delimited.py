@@ -3,6 +3,12 @@
 Columns come from the header row (by name), from the source's configured order,
 or from the format's positional order. Record numbers are line numbers: lines
 that DuckDB rejects or skips (blank lines) keep their numbers out of the count.
+
+A line's field count is known exactly: the scan's NULL string is a newline, which no
+unquoted field can hold (and quoted fields are never NULL), so an empty field reads
+as '' and only a field the line does not have is NULL. ``field_count_rule`` checks it;
+raw keeps empty fields as NULL (``kept_columns``). Lines DuckDB rejects for bytes not
+valid in the encoding are parsed again in Python (``delimited_lines``).
 """
 
 from __future__ import annotations
@@ -17,11 +23,22 @@ from pathlib import Path
 import duckdb
 
 from ingestion.formats.definition import Delimited, FormatDefinition, Header
-from ingestion.readers import BAD, STAGED, Staging, create_bad_table, quote_ident, sql_str
-from ingestion.readers.delimited_lines import stage_by_line
-from ingestion.text_decoding import codec_name, is_ascii_compatible, readable_by_duckdb
+from ingestion.readers import (
+    BAD,
+    FIELD_COUNT,
+    FRAMING,
+    LINE_LENGTH,
+    Staging,
+    create_bad_table,
+    quote_ident,
+    sql_str,
+)
+from ingestion.readers.delimited_lines import parse_again, stage_by_line
+from ingestion.text_decoding import DUCKDB_NATIVE, codec_name, is_ascii_compatible, readable_by_duckdb
+from ingestion.validation import DEFAULT_RULES, Rule, SourceRules, keep_valid
 
 REJECTS = "ringledger_rejects"
+SCAN = "ringledger_scan"
 _BLANK_LINE = re.compile(rb"(?m)^\r?$")
 _TRAILING = "_trailing_field"
 
@@ -62,6 +79,7 @@ def read_csv_sql(
     return (
         f"read_csv({files}, header = false, skip = {plan.skip}, columns = {{{spec}}}, "
         f"delim = {sql_str(layout.delimiter)}, quote = {quote}, escape = {quote}, null_padding = true, "
+        "nullstr = chr(10), allow_quoted_nulls = false, "
         f"auto_detect = false, encoding = {sql_str(encoding)}"
         + (
             f", store_rejects = true, rejects_table = '{REJECTS}_errors', rejects_scan = '{REJECTS}_scans'"
@@ -79,34 +97,74 @@ def drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"DROP TABLE IF EXISTS {REJECTS}_scans")
 
 
+def field_count_rule(layout: Delimited, plan: ScanPlan) -> Rule:
+    """A record has the header's fields (columns by name) or at least the format's minimum (by position).
+
+    Padding leaves only trailing columns NULL, so one column tells: the last wanted one.
+    """
+    fields = [c for c in plan.scan_columns if c != _TRAILING]
+    wanted = len(fields) if plan.skip else min(layout.min_columns, len(fields))
+    count = " + ".join(f"({quote_ident(c)} IS NOT NULL)::INT" for c in plan.scan_columns)
+    expected = f"{wanted} (the header's)" if plan.skip else f"at least {wanted}"
+    return Rule(
+        f"{quote_ident(fields[wanted - 1])} IS NULL",
+        FIELD_COUNT,
+        f"'TOO FEW FIELDS: ' || ({count}) || {sql_str(f' fields, expected {expected}')}",
+    )
+
+
+def kept_columns(fmt: FormatDefinition, plan: ScanPlan, alias: str) -> str:
+    """The format's columns from a scan: empty fields as NULL, columns the file lacks as NULL."""
+    return ", ".join(
+        f"nullif({alias}.{quote_ident(c)}, '') AS {quote_ident(c)}"
+        if c in plan.scan_columns
+        else f"NULL::VARCHAR AS {quote_ident(c)}"
+        for c in fmt.columns
+    )
+
+
 def stage_delimited(
     con: duckdb.DuckDBPyConnection,
     fmt: FormatDefinition,
     path: Path,
     encoding: str,
     column_order: tuple[str, ...] | None = None,
+    rules: SourceRules = DEFAULT_RULES,
 ) -> Staging:
-    """Scan ``path`` into the staging tables; see the package docstring."""
+    """Scan ``path``, check its records and fill the staging tables; see the module docstring."""
     layout = fmt.layout
     assert isinstance(layout, Delimited)
     plan = plan_scan(fmt, path, encoding, column_order)
     with readable_by_duckdb(path, encoding) as (scan_path, duck_encoding):
         _scan(con, layout, plan, scan_path, duck_encoding)
-    kept = ", ".join(
-        quote_ident(c) if c in plan.scan_columns else f"NULL::VARCHAR AS {quote_ident(c)}"
-        for c in fmt.columns
-    )
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGED} AS SELECT {kept}, _record_no FROM ringledger_scan")
-    con.execute("DROP TABLE ringledger_scan")
     blank = _number_by_line(con, path, plan.skip)
     create_bad_table(con)
+    # Undecodable bytes (DuckDB read the file itself, byte for byte): those lines are parsed again.
+    again = codec_name(encoding) in DUCKDB_NATIVE and is_ascii_compatible(encoding)
+    undecodable = f"(SELECT line FROM {REJECTS}_errors WHERE error_type = 'INVALID ENCODING')"
     con.execute(
         f"""INSERT INTO {BAD}
-            SELECT line, NULL, NULL, string_agg(DISTINCT error_type || ': ' || error_message, '; ')
-            FROM {REJECTS}_errors GROUP BY line"""
+            SELECT line, NULL, NULL, string_agg(DISTINCT error_type || ': ' || error_message, '; '),
+                   CASE any_value(error_type)
+                       WHEN 'TOO MANY COLUMNS' THEN '{FIELD_COUNT}'
+                       WHEN 'LINE SIZE OVER MAXIMUM' THEN '{LINE_LENGTH}'
+                       ELSE coalesce(any_value(column_name), '{FRAMING}')
+                   END
+            FROM {REJECTS}_errors
+            {f"WHERE line NOT IN {undecodable}" if again else ""}
+            GROUP BY line"""
     )
     if _line_spilled(con, path, plan.skip, blank, encoding):
-        stage_by_line(con, fmt, plan.scan_columns, plan.skip, path, encoding)
+        stage_by_line(con, fmt, plan.scan_columns, plan.skip, path, encoding, SCAN)
+    elif again:
+        lines = [r[0] for r in con.execute(f"SELECT DISTINCT line FROM {undecodable}").fetchall()]
+        if lines:
+            parse_again(con, fmt, plan.scan_columns, path, encoding, lines, SCAN)
+    present = tuple(c for c in fmt.columns if c in plan.scan_columns)
+    keep_valid(
+        con, fmt, SCAN, rules, (field_count_rule(layout, plan),), present, kept_columns(fmt, plan, "t")
+    )
+    con.execute(f"DROP TABLE {SCAN}")
     return Staging(skipped_lines=plan.skip, ignored_columns=plan.ignored_columns)
 
 
@@ -115,12 +173,11 @@ def _line_spilled(con: duckdb.DuckDBPyConnection, path: Path, skip: int, blank: 
 
     Only a file with rejects is counted again: without one every line is a row, blank or skipped.
     """
-    if not is_ascii_compatible(encoding) or not con.execute(f"SELECT count(*) FROM {BAD}").fetchall()[0][0]:
+    rejected = con.execute(f"SELECT count(DISTINCT line) FROM {REJECTS}_errors").fetchall()[0][0]
+    if not is_ascii_compatible(encoding) or not rejected:
         return False
-    accounted = con.execute(
-        f"SELECT (SELECT count(*) FROM {STAGED}) + (SELECT count(*) FROM {BAD})"
-    ).fetchall()
-    return accounted[0][0] + blank + skip < count_lines(path)
+    scanned = con.execute(f"SELECT count(*) FROM {SCAN}").fetchall()[0][0]
+    return scanned + rejected + blank + skip < count_lines(path)
 
 
 def count_lines(path: Path) -> int:
@@ -177,8 +234,8 @@ def _scan(
         drop_rejects(con)
         try:
             con.execute(
-                f"""CREATE OR REPLACE TEMP TABLE ringledger_scan AS
-                    SELECT *, row_number() OVER () + {plan.skip} AS _record_no
+                f"""CREATE OR REPLACE TEMP TABLE {SCAN} AS
+                    SELECT *, row_number() OVER () + {plan.skip} AS _record_no, NULL::VARCHAR AS _flags
                     FROM {read_csv_sql(layout, plan, [path], encoding, parallel)}"""
             )
             return
@@ -200,18 +257,18 @@ def _number_by_line(con: duckdb.DuckDBPyConnection, path: Path, skip: int) -> in
     if blank:
         con.executemany("INSERT INTO ringledger_blank VALUES (?)", [(n,) for n in blank])
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {STAGED} AS
+        f"""CREATE OR REPLACE TEMP TABLE {SCAN} AS
             WITH excluded AS (
                 SELECT DISTINCT line FROM {REJECTS}_errors UNION SELECT line FROM ringledger_blank
             ),
             lines AS (
                 SELECT row_number() OVER (ORDER BY n) AS nth_good, n AS line
-                FROM range({skip + 1}, (SELECT count(*) FROM {STAGED}) + (SELECT count(*) FROM excluded)
+                FROM range({skip + 1}, (SELECT count(*) FROM {SCAN}) + (SELECT count(*) FROM excluded)
                                        + {skip} + 1) AS t(n)
                 WHERE n NOT IN (SELECT line FROM excluded)
             )
             SELECT s.* EXCLUDE (_record_no), lines.line AS _record_no
-            FROM {STAGED} AS s JOIN lines ON lines.nth_good = s._record_no - {skip}
+            FROM {SCAN} AS s JOIN lines ON lines.nth_good = s._record_no - {skip}
             ORDER BY _record_no"""
     )
     return len(blank)
