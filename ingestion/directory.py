@@ -19,15 +19,21 @@ from typing import TypeVar
 
 from ingestion.directory_checks import check_hierarchy, check_overlaps, check_references
 from ingestion.directory_files import read_export
-from ingestion.directory_records import Assignment, Department, DirectoryWarning, Origin, warning_at
+from ingestion.directory_history import Taken, versions_from_snapshots
+from ingestion.directory_paths import DepartmentFinder, Names, path_id, split_path, with_path_parents
+from ingestion.directory_records import (
+    ATTRIBUTES,
+    Assignment,
+    Department,
+    DirectoryWarning,
+    Origin,
+    warning_at,
+)
+from ingestion.directory_snapshots import Snapshot, read_snapshots
 from ingestion.directory_sources import DirectorySource, load_directory_sources
 from ingestion.errors import ConfigError
 
 R = TypeVar("R", Assignment, Department)
-FILLABLE = {
-    Assignment: ("full_name", "email", "department_id", "site_id", "extension"),
-    Department: ("name", "parent_department_id", "site_id"),
-}
 
 
 @dataclass(frozen=True)
@@ -37,7 +43,7 @@ class Directory:
     warnings: list[DirectoryWarning]
 
 
-def _date(source: DirectorySource, line: int, name: str, value: str) -> dt.date | None:
+def _date(source: DirectorySource, path: Path, line: int, name: str, value: str) -> dt.date | None:
     if not value:
         return None
     try:
@@ -45,10 +51,25 @@ def _date(source: DirectorySource, line: int, name: str, value: str) -> dt.date 
     except ValueError as exc:
         example = dt.date(2026, 8, 3).strftime(source.date_format)
         raise ConfigError(
-            source.path,
+            path,
             f"line {line}, field '{name}'",
             f"expected a date like {example} ({source.date_format}), got {value!r}",
         ) from exc
+
+
+def _period(source: DirectorySource, path: Path, line: int, row: dict[str, str]):
+    """A dated row's ``[valid_from, valid_to)``; (None, None) for a snapshot's rows and undated ones."""
+    valid_from = _date(source, path, line, "valid_from", row.get("valid_from", ""))
+    valid_to = _date(source, path, line, "valid_to", row.get("valid_to", ""))
+    if valid_to is not None and valid_from is None:
+        raise ConfigError(path, f"line {line}, field 'valid_from'", "is required when valid_to is given")
+    if valid_to is not None and valid_from is not None and valid_to <= valid_from:
+        raise ConfigError(
+            path,
+            f"line {line}, field 'valid_to'",
+            f"{valid_to} should be after valid_from {valid_from} (valid_to is exclusive)",
+        )
+    return valid_from, valid_to
 
 
 def _extension(source: DirectorySource, value: str) -> str:
@@ -58,37 +79,95 @@ def _extension(source: DirectorySource, value: str) -> str:
     return digits[-source.extension_digits :]
 
 
-def _assignment(source: DirectorySource, line: int, row: dict[str, str]) -> Assignment:
-    valid_from = _date(source, line, "valid_from", row["valid_from"])
-    valid_to = _date(source, line, "valid_to", row.get("valid_to", ""))
-    assert valid_from is not None  # required, checked by read_export
-    if valid_to is not None and valid_to <= valid_from:
-        raise ConfigError(
-            source.path,
-            f"line {line}, field 'valid_to'",
-            f"{valid_to} should be after valid_from {valid_from} (valid_to is exclusive)",
-        )
+def _assignment(
+    source: DirectorySource,
+    path: Path,
+    line: int,
+    row: dict[str, str],
+    finder: DepartmentFinder,
+    implied: dict[str, Department],
+    warnings: list[DirectoryWarning],
+) -> Assignment:
+    origin = Origin(source.name, str(path), line)
+    valid_from, valid_to = _period(source, path, line, row)
+    department_id = row.get("department_id", "")
+    if not department_id and row.get("department"):
+        names = split_path(row["department"], source.path_separator)
+        department_id = finder.find(names, origin, implied, warnings) if names else ""
     return Assignment(
         employee_id=row["employee_id"],
         full_name=row.get("full_name", ""),
         email=row.get("email", ""),
-        department_id=row.get("department_id", ""),
+        department_id=department_id,
         site_id=row.get("site_id", ""),
         extension=_extension(source, row.get("extension", "")),
-        valid_from=valid_from,
+        valid_from=valid_from,  # type: ignore[arg-type]  # None only in a snapshot, set by its history
         valid_to=valid_to,
-        origin=Origin(source.name, str(source.path), line),
+        origin=origin,
     )
 
 
-def _department(source: DirectorySource, line: int, row: dict[str, str]) -> Department:
-    return Department(
-        department_id=row["department_id"],
-        name=row.get("name", ""),
+def _department(
+    source: DirectorySource, path: Path, line: int, row: dict[str, str]
+) -> tuple[Department, Names]:
+    names = split_path(row.get("path", ""), source.path_separator)
+    valid_from, valid_to = _period(source, path, line, row)
+    department = Department(
+        department_id=row.get("department_id") or path_id(names),
+        name=row.get("name") or (names[-1] if names else ""),
         parent_department_id=row.get("parent_department_id", ""),
         site_id=row.get("site_id", ""),
-        origin=Origin(source.name, str(source.path), line),
+        origin=Origin(source.name, str(path), line),
+        valid_from=valid_from,
+        valid_to=valid_to,
     )
+    return department, names
+
+
+def _exports(source: DirectorySource, warnings: list[DirectoryWarning]) -> list[Snapshot]:
+    """The snapshots of ``source`` in instant order, or its one export (as a snapshot of no instant)."""
+    if source.snapshots is None:
+        return [Snapshot(None, source.path, read_export(source))]
+    return read_snapshots(source, warnings)
+
+
+def _history(source: DirectorySource, series: list[Taken[R]], warnings: list[DirectoryWarning]) -> list[R]:
+    """The records of a single export as they are; a snapshot series' as versions."""
+    if source.snapshots is None:
+        return series[0].records
+    extend_back = source.snapshots.before_first == "extend"
+    return versions_from_snapshots(series, warnings, extend_back)
+
+
+def _departments_of(source: DirectorySource, warnings: list[DirectoryWarning]) -> list[Department]:
+    series = [
+        Taken(
+            s.instant,
+            str(s.file),
+            with_path_parents([_department(source, s.file, n, row) for n, row in s.rows]),
+        )
+        for s in _exports(source, warnings)
+    ]
+    return _history(source, series, warnings)
+
+
+def _assignments_of(
+    source: DirectorySource, finder: DepartmentFinder, warnings: list[DirectoryWarning]
+) -> tuple[list[Assignment], list[Department]]:
+    """The source's assignments, and the departments its rows name by path that no source gives."""
+    people: list[Taken[Assignment]] = []
+    implied: list[Taken[Department]] = []
+    for s in _exports(source, warnings):
+        named: dict[str, Department] = {}
+        people.append(
+            Taken(
+                s.instant,
+                str(s.file),
+                [_assignment(source, s.file, n, row, finder, named, warnings) for n, row in s.rows],
+            )
+        )
+        implied.append(Taken(s.instant, str(s.file), list(named.values())))
+    return _history(source, people, warnings), _history(source, implied, [])
 
 
 def _fill_blanks(kept: R, weaker: list[R], warnings: list[DirectoryWarning]) -> R:
@@ -98,7 +177,7 @@ def _fill_blanks(kept: R, weaker: list[R], warnings: list[DirectoryWarning]) -> 
     if match is None:
         return kept
     filled = {}
-    for name in FILLABLE[type(kept)]:
+    for name in ATTRIBUTES[type(kept)]:
         mine, theirs = getattr(kept, name), getattr(match, name)
         if not mine and theirs:
             filled[name] = theirs
@@ -159,19 +238,17 @@ def read_directory(input_dir: Path, site_ids: set[str] | None = None) -> Directo
     """Read, type, consolidate and check every directory source under ``input_dir``."""
     sources = load_directory_sources(input_dir)
     warnings: list[DirectoryWarning] = []
-    department_sets = [
-        [_department(s, line, row) for line, row in read_export(s)]
-        for s in sources
-        if s.kind == "departments"
-    ]
-    assignment_sets = [
-        [_assignment(s, line, row) for line, row in read_export(s)]
-        for s in sources
-        if s.kind == "assignments"
-    ]
+    department_sets = [_departments_of(s, warnings) for s in sources if s.kind == "departments"]
+    finder = DepartmentFinder([d for records in department_sets for d in records])
+    assignment_sets, implied_sets = [], []
+    for source in sources:
+        if source.kind == "assignments":
+            assignments, implied = _assignments_of(source, finder, warnings)
+            assignment_sets.append(assignments)
+            implied_sets.append(implied)
     departments = _first_of_each(
-        consolidate(department_sets, warnings),
-        lambda d: d.department_id,
+        consolidate(department_sets + implied_sets, warnings),
+        lambda d: (d.department_id, d.valid_from),
         "duplicate_department",
         "department_id",
         warnings,
@@ -184,6 +261,6 @@ def read_directory(input_dir: Path, site_ids: set[str] | None = None) -> Directo
         warnings,
     )
     warnings += check_hierarchy(departments)
-    warnings += check_references(assignments, {d.department_id for d in departments}, site_ids)
+    warnings += check_references(assignments, departments, site_ids)
     warnings += check_overlaps(assignments)
     return Directory(departments, assignments, warnings)

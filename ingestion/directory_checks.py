@@ -29,46 +29,55 @@ def _period(a: Assignment) -> str:
 
 
 def check_hierarchy(departments: list[Department]) -> list[DirectoryWarning]:
-    """Parents must exist (warning) and the hierarchy must not loop (error)."""
-    parents = {d.department_id: d.parent_department_id for d in departments}
+    """Parents must exist while their child does (warning); the hierarchy must never loop (error)."""
+    versions = _grouped(departments, lambda d: d.department_id)
     warnings = [
         warning_at(
             "unknown_department",
             d.origin,
             "parent_department_id",
             d.parent_department_id,
-            f"parent of department {d.department_id!r} does not exist",
+            f"parent of department {d.department_id!r} does not exist"
+            + (f" on {d.valid_from}" if d.parent_department_id in versions else ""),
         )
         for d in departments
-        if d.parent_department_id and d.parent_department_id not in parents
+        if d.parent_department_id and not any(p.overlaps(d) for p in versions.get(d.parent_department_id, []))
     ]
-    for d in departments:
-        seen = [d.department_id]
-        while (parent := parents.get(seen[-1])) and parent in parents:
-            if parent in seen:
-                raise ConfigError(
-                    d.origin.file,
-                    f"line {d.origin.line}, field 'parent_department_id'",
-                    f"the hierarchy loops: {' > '.join([*seen, parent])}",
-                )
-            seen.append(parent)
+    # the tree as it stands at each day a version starts (undated departments stand always)
+    for moment in sorted({d.valid_from for d in departments if d.valid_from}) or [None]:
+        standing = [d for d in departments if d.covers(moment)]
+        parents = {d.department_id: d.parent_department_id for d in standing}
+        for d in standing:
+            seen = [d.department_id]
+            while (parent := parents.get(seen[-1])) and parent in parents:
+                if parent in seen:
+                    raise ConfigError(
+                        d.origin.file,
+                        f"line {d.origin.line}, field 'parent_department_id'",
+                        f"the hierarchy loops: {' > '.join([*seen, parent])}"
+                        + (f" (on {moment})" if moment else ""),
+                    )
+                seen.append(parent)
     return warnings
 
 
 def check_references(
-    assignments: list[Assignment], department_ids: set[str], site_ids: set[str] | None
+    assignments: list[Assignment], departments: list[Department], site_ids: set[str] | None
 ) -> list[DirectoryWarning]:
-    """Each row's department (and site, when sites are known) exists; each row has an extension."""
+    """Each row's department exists when the row starts (and its site, when sites are known); each
+    row has an extension."""
+    versions = _grouped(departments, lambda d: d.department_id)
     warnings = []
     for a in assignments:
-        if a.department_id and a.department_id not in department_ids:
+        if a.department_id and not any(d.covers(a.valid_from) for d in versions.get(a.department_id, [])):
+            when = f" on {a.valid_from}" if a.department_id in versions else ""
             warnings.append(
                 warning_at(
                     "unknown_department",
                     a.origin,
                     "department_id",
                     a.department_id,
-                    f"{a.employee_id} is in a department that does not exist",
+                    f"{a.employee_id} is in a department that does not exist{when}",
                 )
             )
         if site_ids is not None and a.site_id not in site_ids:

@@ -1,7 +1,8 @@
 """Load the consolidated directory into raw.departments, raw.hr_assignments, raw.directory_warnings.
 
-Replaced as a whole on every load: the exports are the truth, and the dbt
-snapshots downstream record when each change was first seen.
+Replaced as a whole on every load: the exports are the truth (a snapshot
+series is read whole every time, so its history is rebuilt from its files),
+and the dbt snapshots downstream record when each change was first seen.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ DEPARTMENT_COLUMNS = {
     "name": "VARCHAR",
     "parent_department_id": "VARCHAR",
     "site_id": "VARCHAR",
+    "valid_from": "DATE",  # null for an undated department (the warehouse versions it as it learns)
+    "valid_to": "DATE",
     **ORIGIN_COLUMNS,
 }
 ASSIGNMENT_COLUMNS = {
@@ -52,6 +55,8 @@ def load_directory(con: duckdb.DuckDBPyConnection, directory: Directory) -> dict
             d.name,
             _blank_to_null(d.parent_department_id),
             _blank_to_null(d.site_id),
+            d.valid_from,
+            d.valid_to,
             d.origin.source,
             d.origin.file,
             d.origin.line,

@@ -1,4 +1,4 @@
-"""The directory's records: departments, HR assignments with effective dates, and warnings.
+"""The directory's records: departments and HR assignments with effective dates, and warnings.
 
 Every record keeps where it came from (file and line) so that a warning or an
 error can point a person at the row to fix.
@@ -14,12 +14,22 @@ ASSIGNMENT_FIELDS = (
     "full_name",
     "email",
     "department_id",
+    "department",  # the department by name or path (Sales/Inside Sales) instead of by id
     "site_id",
     "extension",
     "valid_from",
     "valid_to",
 )
-DEPARTMENT_FIELDS = ("department_id", "name", "parent_department_id", "site_id")
+DEPARTMENT_FIELDS = (
+    "department_id",
+    "path",
+    "name",
+    "parent_department_id",
+    "site_id",
+    "valid_from",
+    "valid_to",
+)
+EARLIEST = dt.date(1900, 1, 1)  # "since before anything the warehouse knows", as for learned versions
 
 
 @dataclass(frozen=True)
@@ -34,28 +44,46 @@ class Origin:
         return f"{self.file}:{self.line}"
 
 
+def _overlap(a_from, a_to, b_from, b_to) -> bool:
+    """Half-open periods [from, to) overlap; a None end is open, a None start is "always"."""
+    if a_from is None or b_from is None:
+        return True
+    return (a_to is None or b_from < a_to) and (b_to is None or a_from < b_to)
+
+
+class _Period:
+    """``covers`` and ``overlaps`` for a record with ``valid_from`` / ``valid_to`` (exclusive)."""
+
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+
+    def covers(self, day: dt.date | None) -> bool:
+        return _overlap(self.valid_from, self.valid_to, day, None if day is None else day + dt.timedelta(1))
+
+    def overlaps(self, other: _Period) -> bool:
+        return _overlap(self.valid_from, self.valid_to, other.valid_from, other.valid_to)
+
+
 @dataclass(frozen=True)
-class Department:
+class Department(_Period):
+    """A department, for all time (undated: the warehouse versions it as it learns of changes)
+    or for ``[valid_from, valid_to)`` (from a snapshot series or dated rows)."""
+
     department_id: str
     name: str
     parent_department_id: str
     site_id: str
     origin: Origin
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None  # exclusive; None while current
 
     @property
     def key(self) -> str:
         return self.department_id
 
-    def covers(self, day: dt.date) -> bool:
-        """Departments carry no effective dates: a row describes the unit for all time."""
-        return True
-
-    def overlaps(self, other: Department) -> bool:
-        return True
-
 
 @dataclass(frozen=True)
-class Assignment:
+class Assignment(_Period):
     """One HR row: a person in a department at a site with an extension, ``[valid_from, valid_to)``."""
 
     employee_id: str
@@ -72,20 +100,12 @@ class Assignment:
     def key(self) -> str:
         return self.employee_id
 
-    def covers(self, day: dt.date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
-
-    def overlaps(self, other: Assignment) -> bool:
-        ends_after_other_starts = self.valid_to is None or other.valid_from < self.valid_to
-        starts_before_other_ends = other.valid_to is None or self.valid_from < other.valid_to
-        return ends_after_other_starts and starts_before_other_ends
-
 
 @dataclass(frozen=True)
 class DirectoryWarning:
     """A problem worth a person's attention that does not stop the load."""
 
-    kind: str  # extension_shared, unknown_department, no_extension, overlapping_validity, ...
+    kind: str  # extension_shared, unknown_department, no_extension, overlapping_validity, snapshot_gap, ...
     file: str
     line: int
     field: str
@@ -98,3 +118,10 @@ class DirectoryWarning:
 
 def warning_at(kind: str, origin: Origin, field: str, value: str, message: str) -> DirectoryWarning:
     return DirectoryWarning(kind, origin.file, origin.line, field, value, message)
+
+
+# What describes a record beside its key and validity: a change in any of them is a new version.
+ATTRIBUTES: dict[type, tuple[str, ...]] = {
+    Assignment: ("full_name", "email", "department_id", "site_id", "extension"),
+    Department: ("name", "parent_department_id", "site_id"),
+}

@@ -57,10 +57,15 @@ def _value(path: Path, number: int, line: str) -> tuple[str, str]:
 
 
 def read_ldif(path: Path, encoding: str = "utf-8") -> list[LdifEntry]:
-    """Parse an LDIF file into entries; a malformed line is an error naming the file and line."""
+    """Parse an LDIF file (a leading byte-order mark is ignored) into entries."""
+    return parse_ldif(path, path.read_text(encoding=encoding).removeprefix("\ufeff"))
+
+
+def parse_ldif(path: Path, text: str) -> list[LdifEntry]:
+    """Parse the LDIF ``text`` of ``path``; a malformed line is an error naming the file and line."""
     entries: list[LdifEntry] = []
     current: LdifEntry | None = None
-    for number, line in _unfolded(path.read_text(encoding=encoding)):
+    for number, line in _unfolded(text):
         if not line.strip():
             current = None
             continue

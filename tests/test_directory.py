@@ -123,15 +123,35 @@ def test_malformed_rows_are_errors_naming_file_line_and_field(tmp_path, rows, li
     assert expected in error.value.problem
 
 
-def test_missing_column_and_short_row_are_errors(tmp_path: Path):
+def test_missing_required_or_configured_column_and_short_row_are_errors(tmp_path: Path):
     write_input(tmp_path, "")
     path = tmp_path / "directory" / "hr_assignments.csv"
-    path.write_text(HEADER.replace(",extension", ",ext") + "E1,Ann,,sales,berlin,2013,2020-01-01,\n")
-    with pytest.raises(ConfigError, match=r"line 1, field 'extension': column 'extension' is missing"):
+    path.write_text(HEADER.replace("employee_id,", "id,") + "E1,Ann,,sales,berlin,2013,2020-01-01,\n")
+    with pytest.raises(ConfigError, match=r"line 1, field 'employee_id': column 'employee_id' is missing"):
         read_directory(tmp_path)
     path.write_text(HEADER + "E1,Ann,,sales,berlin,2013,2020-01-01\n")
     with pytest.raises(ConfigError, match=r"hr_assignments.csv: line 2: expected 8 fields, got 7"):
         read_directory(tmp_path)
+    write_input(tmp_path, "", config=LDIF_OVER_HR)  # hr.csv's mapping names Durchwahl for the extension
+    shutil.copy(LDIF_SAMPLE, tmp_path / "tests-ad.ldif")
+    (tmp_path / "directory" / "hr.csv").write_text("PersNr;Name;Abteilung;Standort;Ab;Bis\n")
+    with pytest.raises(ConfigError, match=r"hr.csv: line 1, field 'extension': column 'Durchwahl' is miss"):
+        read_directory(tmp_path)
+
+
+def test_optional_columns_may_be_left_out_of_the_export(tmp_path: Path):
+    write_input(tmp_path, "")
+    (tmp_path / "directory" / "hr_assignments.csv").write_text(
+        "employee_id,full_name,department_id,site_id,extension,valid_from\nE1,Ann,sales,berlin,2013,2020-01-01\n"
+    )
+    (tmp_path / "directory" / "departments.csv").write_text("department_id,name\nsales,Sales\n")
+    directory = read_directory(tmp_path, {"berlin"})
+    (ann,) = directory.assignments
+    assert (ann.email, ann.valid_to, ann.extension) == ("", None, "2013")
+    assert [(d.department_id, d.parent_department_id, d.valid_from) for d in directory.departments] == [
+        ("sales", "", None)
+    ]
+    assert directory.warnings == []
 
 
 def test_a_hierarchy_that_loops_is_an_error(tmp_path: Path):

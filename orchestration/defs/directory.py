@@ -10,7 +10,8 @@ from ingestion.directory_load import load_directory
 from orchestration.resources import LocationsResource, WarehouseResource
 
 DIRECTORY_TABLES = {
-    "departments": "Departments (a hierarchy through parent_department_id), one row per department.",
+    "departments": "Departments (a hierarchy through parent_department_id): one row per undated department, "
+    "or per version (valid_from..valid_to, exclusive) of one from a snapshot series.",
     "hr_assignments": "HR rows: person, department, site, extension, valid_from..valid_to (exclusive).",
     "directory_warnings": "Directory conflicts found on import, with file, line, field and value.",
 }
@@ -26,7 +27,8 @@ DIRECTORY_TABLES = {
 def raw_directory(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, locations: LocationsResource
 ):
-    """Read config/directory.yml (else directory/*.csv), consolidate by key, check, and load."""
+    """Read config/directory.yml (else directory/*.csv), turn snapshot series into history,
+    consolidate by key, check, and load."""
     site_ids = {site.id for site in load_sites(locations.input_path)}
     directory = read_directory(locations.input_path, site_ids)
     for warning in directory.warnings:

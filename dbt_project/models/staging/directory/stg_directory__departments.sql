@@ -1,5 +1,7 @@
+{#- Undated departments (one export of "now"): the warehouse versions them as it learns of changes. -#}
 with source as (
     select * from {{ source('directory', 'departments') }}
+    where valid_from is null
 ),
 
 renamed as (
