@@ -15,9 +15,10 @@ from pathlib import Path
 
 from ingestion.collectors.file_poller import run_file_collector
 from ingestion.collectors.runner import CollectorBusy, run_stream_collector
-from ingestion.collectors.status import health, read_status
+from ingestion.collectors.status import health, quarantined_files, read_status
 from ingestion.config import Source, load_sources
 from ingestion.errors import ConfigError
+from ingestion.landing import read_manifest
 from ringledger.settings import Settings
 
 
@@ -32,9 +33,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _print_statuses(sources: list[Source], spool_dir: Path) -> int:
+def _print_statuses(sources: list[Source], spool_dir: Path, landing_dir: Path) -> int:
     print(f"{'source':<20} {'transport':<12} {'health':<10} {'last record (UTC)':<30} {'records':>9}  error")
     unhealthy = 0
+    manifest = read_manifest(landing_dir)
     for source in sources:
         status = read_status(spool_dir, source.name)
         state = health(status)
@@ -45,6 +47,9 @@ def _print_statuses(sources: list[Source], spool_dir: Path) -> int:
             f"{status.get('last_record_at') or '-':<30} {status.get('records_spooled', 0):>9}  "
             f"{status.get('last_error') or ''}"
         )
+        for file in quarantined_files(manifest, source.name):
+            later = " (a version that decodes landed later)" if file.replaced else ""
+            print(f"  quarantined {file.name}, landed {file.landed_at}: {file.reason}{later}")
     return 1 if unhealthy else 0
 
 
@@ -63,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.status:
         wanted = [s for s in sources if not args.source or s.name in args.source]
-        return _print_statuses(wanted, settings.spool_dir)
+        return _print_statuses(wanted, settings.spool_dir, settings.landing_dir)
     by_name = {s.name: s for s in sources}
     unknown = [name for name in args.source if name not in by_name]
     if not args.source or unknown:

@@ -2,7 +2,9 @@
 
 The same rule as the ``landed_files`` asset and the collectors: in-progress names wait, and a file
 is taken once two looks agree (or it has not changed for the settle window); state in the landing
-folder, so a file seen growing in one run is taken by the next.
+folder, so a file seen growing in one run is taken by the next. A compressed file that stopped
+changing but does not decode to its end lands as received and is named with its reason: the raw
+load quarantines it whole.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ def run(args: argparse.Namespace) -> int:
         result = land_settled(source, settings.landing_dir)
         print(
             f"{source.name}: {len(result.landed)} landed, {len(result.already_landed)} already there, "
-            f"{len(result.waiting)} not complete"
+            f"{len(result.waiting)} not complete, {len(result.quarantined)} to be quarantined whole"
         )
+        for file in result.quarantined:
+            print(f"  {file.original_name}: {file.quarantine_reason}")
     return 0

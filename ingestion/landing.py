@@ -2,7 +2,9 @@
 
 A file is identified by its sha256: the same bytes dropped again under any name
 land once. The manifest (``manifest.jsonl``) is append-only and written under a
-file lock, so collectors and the pipeline can land files at the same time.
+file lock, so collectors and the pipeline can land files at the same time. A file
+known to be unreadable when it lands (a compressed file that stopped changing without
+decoding to its end) lands all the same, with its quarantine reason in the manifest.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import fcntl
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -34,6 +36,7 @@ class LandedFile:
     sha256: str
     landed_at: str
     landed_path: str  # relative to the landing folder
+    quarantine_reason: str | None = None  # why the raw load will quarantine it whole; None: nothing known
 
 
 @dataclass(frozen=True)
@@ -97,12 +100,19 @@ def _copy_hashing(path: Path, landing_dir: Path) -> tuple[Path, str]:
     return partial, digest.hexdigest()
 
 
-def land_files(source: Source, paths: Iterable[Path], landing_dir: Path) -> LandingResult:
+def land_files(
+    source: Source,
+    paths: Iterable[Path],
+    landing_dir: Path,
+    quarantine_reasons: Mapping[Path, str] | None = None,
+) -> LandingResult:
     """Copy files into the landing zone once per content; return what was new.
 
     Each copy is fsynced before its rename; the manifest once per call, after the copies: a
     crash in between leaves copies without manifest rows, which the next run lands again.
+    ``quarantine_reasons`` go into the manifest rows of the files they name.
     """
+    quarantine_reasons = quarantine_reasons or {}
     landed: list[LandedFile] = []
     duplicates: list[str] = []
     with _locked_manifest(landing_dir) as manifest_path:
@@ -126,6 +136,7 @@ def land_files(source: Source, paths: Iterable[Path], landing_dir: Path) -> Land
                     sha256=digest,
                     landed_at=datetime.now(UTC).isoformat(timespec="seconds"),
                     landed_path=str(relative),
+                    quarantine_reason=quarantine_reasons.get(path),
                 )
                 manifest.write(json.dumps(asdict(entry), sort_keys=True) + "\n")
                 known.add((source.name, digest))

@@ -273,7 +273,7 @@ def _stage_or_quarantine_whole(
     """Stage the file; if its reader cannot read it at all, stage nothing and quarantine the file."""
     try:
         if compression.is_compressed(path.name):  # decompressed_copy gave it back: it does not decode
-            raise ValueError("compressed file does not decode to its end (truncated or corrupt)")
+            raise ValueError(compression.decode_problem(path) or "truncated or corrupt compressed file")
         return stage_file(con, fmt, path, encoding, column_order, rules)
     except (duckdb.Error, ValueError) as exc:
         _stage_nothing(con, fmt)

@@ -69,7 +69,7 @@ def test_in_progress_names_are_never_taken(tmp_path: Path):
     assert [f.original_name for f in poll(_folder_source(folder), landing, state).landed] == ["upload.csv"]
 
 
-def test_gzip_lands_compressed_and_only_once_whole(tmp_path: Path):
+def test_a_stable_truncated_gzip_lands_as_received_and_its_whole_version_again(tmp_path: Path):
     folder, landing = tmp_path / "drop", tmp_path / "landing"
     folder.mkdir()
     packed = gzip.compress(CONTENT)
@@ -77,12 +77,20 @@ def test_gzip_lands_compressed_and_only_once_whole(tmp_path: Path):
     cut.write_bytes(packed[: len(packed) // 2])  # stable, but truncated
     state = poll(_folder_source(folder), landing).state
     truncated = poll(_folder_source(folder), landing, state)
-    assert truncated.landed == [] and truncated.waiting == [cut.name]
+    (entry,) = truncated.landed
+    assert truncated.quarantined == [entry] and truncated.waiting == []
+    assert entry.quarantine_reason == (
+        "truncated or corrupt compressed file: "
+        "Compressed file ended before the end-of-stream marker was reached"
+    )
+    assert (landing / entry.landed_path).read_bytes() == packed[: len(packed) // 2]  # as received
 
     cut.write_bytes(packed)
     _bump_mtime(cut, 5)
     state = poll(_folder_source(folder), landing, truncated.state).state
-    (entry,) = poll(_folder_source(folder), landing, state).landed
+    whole = poll(_folder_source(folder), landing, state)
+    (entry,) = whole.landed
+    assert whole.quarantined == [] and entry.quarantine_reason is None
     assert (landing / entry.landed_path).read_bytes() == packed  # as received
     with compression.open_decompressed(landing / entry.landed_path) as text:
         assert text.read() == CONTENT

@@ -208,21 +208,23 @@ def test_a_growing_file_is_taken_only_when_stable(tmp_path: Path, sftp_server: S
     assert poll(source, landing, third.state).landed == []
 
 
-def test_a_truncated_gzip_waits_until_it_decodes_to_its_end(tmp_path: Path, sftp_server: SftpServer):
+def test_a_stable_truncated_gzip_lands_with_its_reason_then_whole(tmp_path: Path, sftp_server: SftpServer):
     folder = _folder(sftp_server, "gzip")
     packed = gzip.compress(CONTENT)
     cut = folder / "calls.csv.gz"
-    cut.write_bytes(packed[: len(packed) // 2])  # stable, but the writer has not finished
+    cut.write_bytes(packed[: len(packed) // 2])  # stable, but the writer stopped early
     source, landing = _sftp_source(sftp_server, folder), tmp_path / "landing"
     state = poll(source, landing).state
     truncated = poll(source, landing, state)
-    assert truncated.landed == [] and truncated.waiting == [cut.name]
+    (cut_entry,) = truncated.quarantined  # landed as received, for the raw load to quarantine whole
+    assert truncated.landed == [cut_entry] and "truncated or corrupt" in cut_entry.quarantine_reason
+    assert (landing / cut_entry.landed_path).read_bytes() == packed[: len(packed) // 2]
 
     cut.write_bytes(packed)
     _bump_mtime(cut, 5)
     state = poll(source, landing, truncated.state).state
     (entry,) = poll(source, landing, state).landed
-    assert (landing / entry.landed_path).read_bytes() == packed
+    assert (landing / entry.landed_path).read_bytes() == packed and entry.quarantine_reason is None
 
 
 def test_the_collector_configured_in_sources_yml_lands_from_sftp(tmp_path: Path, sftp_server: SftpServer):

@@ -1,4 +1,4 @@
-""".zst files: taken only when whole, landed as received, and loaded into raw as if they were plain.
+""".zst files: landed as received, loaded into raw as if they were plain, quarantined whole if truncated.
 
 Written with ``backports.zstd`` (the project's zstd module: smart-open[zst] pins it; the
 ``zstandard`` package is not installed).
@@ -24,7 +24,7 @@ CONTENT = b"".join(avaya_record(n) for n in range(2000))
 ASTERISK = SAMPLES / "asterisk_cdr_csv"
 
 
-def test_a_zst_file_is_taken_only_when_it_decodes_to_its_end(tmp_path: Path):
+def test_a_stable_truncated_zst_lands_with_its_reason_and_its_whole_version_again(tmp_path: Path):
     folder, landing = tmp_path / "drop", tmp_path / "landing"
     folder.mkdir()
     packed = zstd.compress(CONTENT)
@@ -33,12 +33,16 @@ def test_a_zst_file_is_taken_only_when_it_decodes_to_its_end(tmp_path: Path):
     cut.write_bytes(packed[: len(packed) // 2])  # stable, but the writer has not finished
     state = poll(source, landing).state
     truncated = poll(source, landing, state)
-    assert truncated.landed == [] and truncated.waiting == [cut.name]
+    (cut_entry,) = truncated.quarantined  # the writer stopped: landed as received, to be quarantined
+    assert truncated.landed == [cut_entry] and cut_entry.quarantine_reason.startswith(
+        "truncated or corrupt compressed file: "
+    )
 
     cut.write_bytes(packed)  # finished: a new size, so two more looks must agree again
     state = poll(source, landing, truncated.state).state
     whole = poll(source, landing, state)
     (entry,) = whole.landed
+    assert entry.quarantine_reason is None and entry.sha256 != cut_entry.sha256
     assert (landing / entry.landed_path).read_bytes() == packed  # as received, byte for byte
     with compression.open_decompressed(landing / entry.landed_path) as text:
         assert text.read() == CONTENT
@@ -83,4 +87,5 @@ def test_a_truncated_compressed_file_is_quarantined_whole(tmp_path: Path, suffix
     con, (load,) = load_through_landing([cut], "asterisk_cdr_csv", tmp_path / "load")
     assert (load.records, load.quarantined) == (0, 1)  # DuckDB alone reads a cut .zst as 0 rows, silently
     ((line, reason),) = con.execute("SELECT line, reason FROM raw.quarantine").fetchall()
-    assert line == 0 and "does not decode to its end" in reason
+    decoder = "Compressed file ended before the end-of-stream marker was reached"
+    assert line == 0 and reason.endswith(f"truncated or corrupt compressed file: {decoder}")

@@ -1,5 +1,9 @@
 """Compressed PBX files (``.gz``, ``.zst``): landing keeps them as received; this checks they are whole.
 
+A compressed file that does not decode to its end is truncated (its writer stopped, or has not
+finished) or corrupt: :func:`decode_problem` says so with the decoder's own message. The file
+collectors land such a file once it has stopped changing, and the raw load quarantines it whole.
+
 For parsers: read a landed file's text with ``smart_open.open(path, "rb")`` (it
 decompresses by extension: .gz, .zst, .bz2, .xz), or :func:`open_decompressed`;
 readers that need a plain file (line numbers, byte offsets, transcoding) use
@@ -21,6 +25,7 @@ import smart_open
 from backports import zstd
 
 COMPRESSED_SUFFIXES = (".gz", ".zst")
+DECODE_ERRORS = (EOFError, OSError, zlib.error, zstd.ZstdError)  # gzip.BadGzipFile is an OSError
 _CHUNK = 1 << 20
 
 
@@ -49,22 +54,25 @@ def decompressed_copy(path: Path) -> Iterator[Path]:
         try:
             with open_decompressed(path) as reader, plain.open("wb") as writer:
                 shutil.copyfileobj(reader, writer, _CHUNK)
-        except (EOFError, OSError, zlib.error, zstd.ZstdError):
+        except DECODE_ERRORS:
             yield path
             return
         yield plain
 
 
-def is_complete(path: Path) -> bool:
-    """True if a compressed file decodes to its end (a file still being written ends too early)."""
+def decode_problem(path: Path) -> str | None:
+    """Why a compressed file does not decode to its end, with the decoder's message; None if it does.
+
+    Plain files have no problem here. A file still being written ends too early, like a truncated one.
+    """
     name = path.name.lower()
     opener = gzip.open if name.endswith(".gz") else zstd.open if name.endswith(".zst") else None
     if opener is None:
-        return True
-    try:
-        with opener(path, "rb") as stream:
+        return None
+    with opener(path, "rb") as stream:  # a missing or unreadable file raises here: not a decode problem
+        try:
             while stream.read(_CHUNK):
                 pass
-    except (EOFError, OSError, zlib.error, zstd.ZstdError):
-        return False
-    return True
+        except DECODE_ERRORS as exc:
+            return f"truncated or corrupt compressed file: {exc or type(exc).__name__}"
+    return None

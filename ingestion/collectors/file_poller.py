@@ -1,9 +1,14 @@
 """Poll a folder, S3 or SFTP source and land each file once it is complete.
 
 A file is taken when (1) its name is not an in-progress name (``*.tmp``,
-``*.part``, ``*~`` …, configurable per source), (2) two successive looks saw
-the same size and modification time, and (3) a ``.gz``/``.zst`` file decodes
-to its end. The state between looks is a small JSON-able mapping: the
+``*.part``, ``*~`` …, configurable per source) and (2) two successive looks saw
+the same size and modification time. A ``.gz``/``.zst`` file that is taken but
+does not decode to its end (its writer stopped early, or it is corrupt) lands
+as received with its quarantine reason in the manifest: the raw load quarantines
+it whole, and the collector status and the landing reports name it. A new version
+under the same name (a new size or time) is taken again like any other file.
+
+The state between looks is a small JSON-able mapping: the
 collector and the Dagster ``landed_files`` asset keep it in a file, the
 Dagster sensor in its cursor. ``poll_settled`` is the one-shot form for a
 batch run: it looks again after a short pause when a file was new or changed.
@@ -42,6 +47,11 @@ class PollResult:
     waiting: list[str] = field(default_factory=list)  # seen, not complete yet
     state: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def quarantined(self) -> list[LandedFile]:
+        """Landed files the raw load will quarantine whole (compressed, not decoding to their end)."""
+        return [f for f in self.landed if f.quarantine_reason]
+
 
 def _in_progress(source: Source, name: str) -> bool:
     base = name.rsplit("/", 1)[-1]
@@ -62,15 +72,15 @@ def _fetch(source: Source, file: RemoteFile, folder: Path) -> Path:
 def _land_ready(
     source: Source, ready: list[RemoteFile], landing_dir: Path, scratch: Path, result: PollResult
 ) -> None:
-    """Land settled files in one call (one manifest read); truncated compressed ones wait."""
+    """Land settled files in one call (one manifest read); truncated compressed ones with their reason."""
     local: dict[Path, RemoteFile] = {}
+    reasons: dict[Path, str] = {}
     for index, file in enumerate(ready):
         path = _fetch(source, file, scratch / str(index))
-        if compression.is_compressed(file.name) and not compression.is_complete(path):
-            result.waiting.append(file.name)  # stable but truncated: look again next time
-            continue
+        if problem := compression.decode_problem(path):  # stable, yet it does not decode to its end
+            reasons[path] = problem
         local[path] = file
-    landing = land_files(source, list(local), landing_dir)
+    landing = land_files(source, list(local), landing_dir, reasons)
     result.landed += landing.landed
     duplicates = set(landing.duplicates)
     result.already_landed += [file.name for path, file in local.items() if str(path) in duplicates]
@@ -130,7 +140,7 @@ def poll_settled(
 
     A file is taken only when two looks agree, whether the earlier look is in ``state`` (a previous
     run) or the first of these two, or when it was last modified ``settle_seconds`` ago or more (then
-    no pause is needed); in-progress names and truncated compressed files still wait.
+    no pause is needed); in-progress names still wait.
     """
     first = poll(source, landing_dir, state, quiet_seconds=settle_seconds)
     if not first.state["seen"]:
@@ -178,6 +188,7 @@ def run_file_collector(
                 state = result.state
                 save_state(state_path, state)
                 status.files_landed += len(result.landed)
+                status.files_quarantined += len(result.quarantined)
                 status.last_record_at = utc_now() if result.landed else status.last_record_at
                 status.last_error = None
             except Exception as exc:  # a network or permission problem: report it and try again later

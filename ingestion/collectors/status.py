@@ -1,4 +1,9 @@
-"""A small JSON status file per source (``<spool>/<source>/status.json``) and how healthy it looks."""
+"""A small JSON status file per source (``<spool>/<source>/status.json``) and how healthy it looks.
+
+The files a source sent that are quarantined whole (compressed files that do not decode to their
+end) are read from the landing manifest, so they show whichever way they landed: a collector,
+``ringledger land``, the pipeline or the sensor.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from ingestion.landing import LandedFile
 
 STATUS_NAME = "status.json"
 STATUS_EVERY_SECONDS = 1.0
@@ -30,6 +37,7 @@ class CollectorStatus:
     records_spooled: int = 0
     replays_dropped: int = 0
     files_landed: int = 0
+    files_quarantined: int = 0  # landed as received, to be quarantined whole (see quarantined_files)
     connections_open: int = 0
     connections_total: int = 0
     peers: list[str] = field(default_factory=list)
@@ -81,3 +89,31 @@ def health(status: dict[str, Any] | None, now: datetime | None = None) -> str:
     if status["state"] == "waiting":
         return "error" if status.get("last_error") else "waiting"
     return "ok"
+
+
+@dataclass(frozen=True)
+class QuarantinedFile:
+    """A landed file the raw load quarantines whole, as the status shows it."""
+
+    name: str
+    landed_at: str
+    reason: str
+    replaced: bool  # a version of the same name that decodes landed later
+
+
+def quarantined_files(manifest: list[LandedFile], source: str) -> list[QuarantinedFile]:
+    """The source's landed files with a quarantine reason, in landing order."""
+    rows = [f for f in manifest if f.source == source]
+    return [
+        QuarantinedFile(
+            name=f.original_name,
+            landed_at=f.landed_at,
+            reason=f.quarantine_reason,
+            replaced=any(
+                later.original_name == f.original_name and not later.quarantine_reason
+                for later in rows[index + 1 :]
+            ),
+        )
+        for index, f in enumerate(rows)
+        if f.quarantine_reason
+    ]

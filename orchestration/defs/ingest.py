@@ -26,9 +26,14 @@ class LandingConfig(dg.Config):
 def landed_files(
     context: dg.AssetExecutionContext, config: LandingConfig, locations: LocationsResource
 ) -> dg.MaterializeResult:
-    """Land complete files by the collectors' rule: never an in-progress name, two looks must agree."""
+    """Land complete files by the collectors' rule: never an in-progress name, two looks must agree.
+
+    A compressed file that stopped changing but does not decode to its end lands too: the raw load
+    quarantines it whole; the metadata and a warning name it with its reason.
+    """
     landed = duplicates = waiting = 0
     failed = []
+    quarantined: list[str] = []
     for source in load_sources(locations.input_path, known_formats=set(FORMATS)):
         if source.transport.is_stream:
             continue  # its collector daemon lands spool chunks
@@ -41,6 +46,9 @@ def landed_files(
         landed += len(result.landed)
         duplicates += len(result.already_landed)
         waiting += len(result.waiting)
+        for file in result.quarantined:
+            quarantined.append(f"{source.name}: {file.original_name}: {file.quarantine_reason}")
+            context.log.warning(f"{quarantined[-1]} (landed, to be quarantined whole)")
         context.log.info(
             f"{source.name}: {len(result.landed)} new, {len(result.already_landed)} already landed, "
             f"{len(result.waiting)} not complete ({', '.join(result.waiting[:5])})"
@@ -50,6 +58,8 @@ def landed_files(
             "new_files": landed,
             "already_landed": duplicates,
             "not_complete": waiting,
+            "quarantined_files": len(quarantined),
+            "quarantined": dg.MetadataValue.text("\n".join(quarantined)),
             "sources_failed": ", ".join(failed),
         }
     )
