@@ -6,10 +6,12 @@ landing folder and looks twice per run.
 
 from __future__ import annotations
 
+import gzip
 import threading
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from ingestion.landing import read_manifest
 from orchestration.defs.ingest import LandingConfig, landed_files
@@ -50,6 +52,38 @@ sources:
     third, cursor = _evaluate(locations, cursor)
     assert isinstance(third, dg.SkipReason)
     assert len(read_manifest(tmp_path / "landing")) == 1
+
+
+@pytest.mark.reliability
+def test_sensor_lands_a_stable_truncated_gzip_with_its_reason_and_requests_its_load(tmp_path: Path):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    input_dir = write_config(
+        tmp_path / "input",
+        f"""
+sources:
+  - name: ipo_files
+    site: hq
+    format: avaya_ipoffice_smdr
+    location: {drop}
+    pattern: "*.gz"
+""",
+    )
+    locations = LocationsResource(
+        input_dir=str(input_dir), landing_dir=str(tmp_path / "landing"), published_dir=str(tmp_path / "pub")
+    )
+    packed = gzip.compress(b"".join(avaya_record(n) for n in range(50)))
+    (drop / "day1.csv.gz").write_bytes(packed[: len(packed) // 2])  # the writer stopped half way
+
+    first, cursor = _evaluate(locations, None)
+    assert isinstance(first, dg.SkipReason)
+    second, cursor = _evaluate(locations, cursor)
+    assert isinstance(second, dg.RunRequest)  # the raw load quarantines it whole, with the reason
+    (entry,) = read_manifest(tmp_path / "landing")
+    assert entry.original_name == "day1.csv.gz"
+    assert entry.quarantine_reason.startswith("truncated or corrupt compressed file: Compressed file ended")
+    third, cursor = _evaluate(locations, cursor)
+    assert isinstance(third, dg.SkipReason) and len(read_manifest(tmp_path / "landing")) == 1
 
 
 def _materialize_landing(locations: LocationsResource, settle_seconds: float) -> dict:
