@@ -58,6 +58,7 @@ class FileLoad:
     quarantined: int
     skipped_lines: int = 0  # header rows, page headers, date records: not records, not errors
     ignored_columns: tuple[str, ...] = field(default=())  # header names the format does not know
+    whole_file_reason: str = ""  # why the whole file was quarantined (not a file of its format)
 
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -236,6 +237,7 @@ def _stage_into(
         staging = _stage_or_quarantine_whole(batch.con, fmt, path, encoding, column_order, rules)
         _fill_quarantine_details(batch.con, path, encoding)
         _quarantine_whole_if_nothing_valid(batch.con, fmt)
+    whole = batch.con.execute(f"SELECT reason FROM {BAD} WHERE line = 0").fetchall()
     records, quarantined = batch.add(fmt, landed)
     return FileLoad(
         landed.source,
@@ -244,6 +246,7 @@ def _stage_into(
         quarantined,
         staging.skipped_lines,
         staging.ignored_columns,
+        whole[0][0] if whole else "",
     )
 
 

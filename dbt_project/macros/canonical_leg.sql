@@ -3,9 +3,9 @@
   int_call_legs_unioned selects the same way.
 -#}
 
-{#- Where the leg came from: source, format, landed file and record number. -#}
+{#- Where the leg came from (source, format, landed file, record number) and its load-time quality flags. -#}
 {% macro leg_lineage(pbx_format) -%}
-source_name, '{{ pbx_format }}' as pbx_format, landed_file_sha256, landed_path, record_no
+source_name, '{{ pbx_format }}' as pbx_format, landed_file_sha256, landed_path, record_no, quality_flags
 {%- endmacro %}
 
 {#- For formats that stamp the site's wall clock: UTC is derived later from the site's time zone. -#}
@@ -38,11 +38,21 @@ leg_disposition, billable_seconds, account_code, caller_number, called_number
     where {{ where }}
 {%- endmacro %}
 
-{#- The lineage columns every raw table carries, renamed for staging (optionally from a table alias). -#}
+{#-
+  The lineage columns every raw table carries, renamed for staging (optionally from a table alias),
+  and the flags validation at load gave the record (comma-separated, null when clean:
+  duration_over_max:<field>, text_replaced:<field>).
+-#}
 {% macro raw_lineage(alias=none) -%}
 {%- set p = alias ~ '.' if alias else '' -%}
 {{ p }}_source as source_name,
         {{ p }}_file_sha256 as landed_file_sha256,
         {{ p }}_landed_path as landed_path,
-        {{ p }}_record_no as record_no
+        {{ p }}_record_no as record_no,
+        {{ p }}_flags as quality_flags
+{%- endmacro %}
+
+{#- Two records' flags as one list (a record paired with another: Panasonic CO-to-CO). -#}
+{% macro merged_flags(first, second) -%}
+nullif(concat_ws(',', {{ first }}, {{ second }}), '')
 {%- endmacro %}

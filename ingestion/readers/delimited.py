@@ -98,14 +98,20 @@ def drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def field_count_rule(layout: Delimited, plan: ScanPlan) -> Rule:
-    """A record has the header's fields (columns by name) or at least the format's minimum (by position).
+    """A record has every column of its header or configured order, or at least the format's minimum.
 
-    Padding leaves only trailing columns NULL, so one column tells: the last wanted one.
+    Columns by name (a header) or in the order a source configures (cdr_custom, 3CX, FreeSWITCH):
+    all of them, the trailing delimiter's field excepted; by the format's own positions (cdr_csv
+    16-21, IP Office 17-35): at least ``min_columns``. Padding leaves only trailing columns NULL,
+    so one column tells: the last wanted one.
     """
     fields = [c for c in plan.scan_columns if c != _TRAILING]
-    wanted = len(fields) if plan.skip else min(layout.min_columns, len(fields))
+    exact = bool(plan.skip) or layout.configurable_columns
+    wanted = len(fields) if exact else min(layout.min_columns, len(fields))
     count = " + ".join(f"({quote_ident(c)} IS NOT NULL)::INT" for c in plan.scan_columns)
-    expected = f"{wanted} (the header's)" if plan.skip else f"at least {wanted}"
+    expected = f"at least {wanted}"
+    if exact:
+        expected = f"{wanted} (the header's)" if plan.skip else f"{wanted} (the configured columns)"
     return Rule(
         f"{quote_ident(fields[wanted - 1])} IS NULL",
         FIELD_COUNT,

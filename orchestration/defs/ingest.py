@@ -8,6 +8,7 @@ from ingestion.config import load_sites, load_sources
 from ingestion.formats import FORMATS
 from ingestion.raw_load import FileLoad, load_pending
 from ingestion.tariffs import read_tariffs
+from ingestion.validation import SourceRules
 from orchestration.resources import LocationsResource, WarehouseResource
 
 LANDED_FILES = dg.AssetKey(["landing", "files"])
@@ -67,7 +68,11 @@ def landed_files(
 
 RAW_BOOKKEEPING = {
     "loaded_files": "Every landed file loaded into a raw table, with record and quarantine counts.",
-    "quarantine": "Records that could not be parsed: source, file, line, byte offset, raw text, reason.",
+    "quarantine": (
+        "Records that failed to parse or validate: source, file, line, byte offset, raw text, field, reason "
+        "(line 0: the whole file)."
+    ),
+    "replaced_text": "Bytes as written of free-text fields kept with U+FFFD for undecodable bytes.",
 }
 
 
@@ -94,17 +99,22 @@ RAW_BOOKKEEPING = {
 def raw_records(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, locations: LocationsResource
 ):
-    """Load every landed file not loaded yet into its format's raw table; each file whole or not at all."""
+    """Load every landed file not loaded yet into its format's raw table; each file whole or not at all.
+
+    Records are validated at load by their source's rules (max_call_seconds, date_format).
+    """
     sources = load_sources(locations.input_path)
     encodings = {s.name: s.encoding for s in sources}
     column_orders = {s.name: s.columns for s in sources if s.columns}
+    rules = {s.name: SourceRules(s.max_call_seconds, s.date_format) for s in sources}
     with warehouse.connect() as con:
-        loads = load_pending(con, locations.landing_path, set(FORMATS), encodings, column_orders)
+        loads = load_pending(con, locations.landing_path, set(FORMATS), encodings, column_orders, rules)
         totals = {
             fmt.name: con.execute(f"SELECT count(*) FROM {fmt.raw_table}").fetchone()[0]
             for fmt in FORMATS.values()
         }
         quarantined = con.execute("SELECT count(*) FROM raw.quarantine").fetchone()[0]
+        replaced = con.execute("SELECT count(*) FROM raw.replaced_text").fetchone()[0]
     _log_loads(context, loads)
     for fmt in FORMATS.values():
         yield dg.MaterializeResult(
@@ -116,10 +126,14 @@ def raw_records(
             "files_loaded": len(loads),
             "records_loaded": sum(x.records for x in loads),
             "records_quarantined": sum(x.quarantined for x in loads),
+            "files_quarantined_whole": sum(1 for x in loads if x.whole_file_reason),
         },
     )
     yield dg.MaterializeResult(
         asset_key=dg.AssetKey(["raw", "quarantine"]), metadata={"records_total": quarantined}
+    )
+    yield dg.MaterializeResult(
+        asset_key=dg.AssetKey(["raw", "replaced_text"]), metadata={"fields_total": replaced}
     )
 
 
@@ -128,7 +142,9 @@ def _log_loads(context: dg.AssetExecutionContext, loads: list[FileLoad]) -> None
     per_source: dict[str, list[FileLoad]] = {}
     for load in loads:
         per_source.setdefault(load.source, []).append(load)
-        if load.quarantined:
+        if load.whole_file_reason:
+            context.log.warning(f"{load.landed_path}: quarantined whole: {load.whole_file_reason}")
+        elif load.quarantined:
             context.log.warning(f"{load.landed_path}: {load.quarantined} records quarantined")
     for source, files in sorted(per_source.items()):
         records = sum(f.records for f in files)

@@ -4,7 +4,8 @@
   seconds over legs (parallel-ringing legs that lost bill nothing; a transfer's
   legs follow one another). Direction, caller and called number come from the
   first leg; the extension is the first one that answered, the final extension
-  the last one that answered (who finally took the call after transfers).
+  the last one that answered (who finally took the call after transfers). Quality flags
+  are the distinct flags validation at load gave any of its legs' records, sorted.
   Incremental by (source, call_date_local), like every call-level model (macros/rebuild_scope.sql).
 -#}
 {{ incremental_by_rebuild_scope() }}
@@ -13,8 +14,21 @@ with legs as (
     select legs.*
     from {{ ref('int_call_legs_unioned') }} as legs
     {{ rebuild_scope_join('legs.source_name', 'legs.call_date_local') }}
-)
+),
 
+leg_flags as (
+    select call_id, unnest(string_split(quality_flags, ',')) as quality_flag
+    from legs
+    where quality_flags is not null
+),
+
+call_flags as (
+    select call_id, string_agg(distinct quality_flag, ',' order by quality_flag) as quality_flags
+    from leg_flags
+    group by call_id
+),
+
+calls as (
 select
     call_id,
     any_value(source_name) as source_name,
@@ -55,3 +69,10 @@ select
     coalesce(sum(billable_seconds), 0) as talk_seconds
 from legs
 group by call_id
+)
+
+select
+    calls.*,
+    call_flags.quality_flags
+from calls
+left join call_flags on calls.call_id = call_flags.call_id

@@ -35,5 +35,6 @@ select
     legs.landed_file_sha256,
     legs.landed_path,
     legs.record_no,
+    legs.quality_flags,
     legs.loaded_at
 from legs

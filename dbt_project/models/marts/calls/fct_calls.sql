@@ -98,6 +98,7 @@ select
         else cast(0 as decimal(18, 4))
     end as cost,
     rated.currency,
+    calls.quality_flags,
     calls.loaded_at
 from calls
 left join rated on calls.call_id = rated.call_id

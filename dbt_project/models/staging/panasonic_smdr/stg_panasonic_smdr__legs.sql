@@ -116,7 +116,8 @@ co_to_co as (
             outgoing.condition_code as condition_code,
             outgoing.is_transferred as is_transferred,
             outgoing.landed_file_sha256 as paired_landed_file_sha256,
-            outgoing.record_no as paired_record_no
+            outgoing.record_no as paired_record_no,
+            {{ merged_flags('incoming.quality_flags', 'outgoing.quality_flags') }} as quality_flags
         )
     from pairs
     inner join records as incoming
