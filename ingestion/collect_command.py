@@ -47,6 +47,11 @@ def _print_statuses(sources: list[Source], spool_dir: Path, landing_dir: Path) -
             f"{status.get('last_record_at') or '-':<30} {status.get('records_spooled', 0):>9}  "
             f"{status.get('last_error') or ''}"
         )
+        if status.get("down_from"):
+            print(
+                f"  not collecting from {status['down_from']} to {status['down_until']}; "
+                f"what the PBX sent meanwhile: {status['input_while_down']}"
+            )
         for file in quarantined_files(manifest, source.name):
             later = " (a version that decodes landed later)" if file.replaced else ""
             print(f"  quarantined {file.name}, landed {file.landed_at}: {file.reason}{later}")

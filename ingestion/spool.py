@@ -17,6 +17,13 @@ Crash rules (a collector may be killed at any instruction):
   landing is idempotent by content, so a kill anywhere in between lands the
   chunk exactly once on restart.
 
+A *continuous* spool (a serial line: one byte stream that nobody re-sends)
+writes bytes as they arrive, the incomplete last record included, since no one
+would send its first part again; a restart continues that record where it
+stopped. Only what a single read returned is ever held in memory alone. Its
+rotation carries the incomplete record into the new active file by way of
+``active.next``, in an order a restart can finish or undo from what it finds.
+
 Replay rule: a PBX that reconnects may re-send records it had already sent.
 Each connection starts in *replay mode*: while its records are byte-identical
 to one of the last ``replay_window`` records spooled for the source, they are
@@ -39,12 +46,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ingestion.collectors.framing import split_records
+from ingestion.collectors.framing import FramingError, new_framer, split_records
 from ingestion.config import Source
 from ingestion.landing import land_files
 from ingestion.transport_config import SpoolSettings
 
 ACTIVE_NAME = "active.stream"
+NEXT_NAME = "active.next"  # a continuous spool's incomplete record, on its way into the next active file
 CHUNK_SUFFIX = ".stream"
 LANDED_SUFFIX = ".landed"
 LANDING_RETRY_SECONDS = 5.0
@@ -109,17 +117,36 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
+def _write_synced(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        _write_all(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 class Spool:
     """One source's spool; thread-safe, so several connections may append at once."""
 
-    def __init__(self, directory: Path, source: Source, landing_dir: Path, settings: SpoolSettings) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        source: Source,
+        landing_dir: Path,
+        settings: SpoolSettings,
+        continuous: bool = False,
+    ) -> None:
         self.directory = directory
         self.source = source
         self.landing_dir = landing_dir
         self.settings = settings
+        self.continuous = continuous  # fed by append_bytes (see the module's continuous spool)
         self.stats = SpoolStats()
         self._chunks = directory / "chunks"
         self._active = directory / ACTIVE_NAME
+        self._next = directory / NEXT_NAME
+        self._framer = new_framer(settings.framing)  # a continuous spool's record boundaries
         self._lock = threading.Lock()
         self._recent = RecentRecords(settings.replay_window)
         self._chunk_records: dict[str, int] = {}
@@ -134,9 +161,10 @@ class Spool:
     def open(self) -> None:
         """Recover after any stop: cut a partial tail, land rotated chunks, rebuild the replay window."""
         self._chunks.mkdir(parents=True, exist_ok=True)
-        active_records = self._recover_active()
         existing = [self._sequence_of(chunk) for chunk in self._chunks.glob(f"*{CHUNK_SUFFIX}*")]
         self._next_sequence = max(existing, default=0) + 1
+        self._finish_rotation()
+        active_records = self._recover_active()
         self._land_pending()
         for chunk in self._landed_chunks():
             for record in self._records_in(chunk):
@@ -186,6 +214,28 @@ class Spool:
                 self._rotate()
             return len(accepted)
 
+    def append_bytes(self, data: bytes) -> int:
+        """Continuous spools: write ``data`` as it came; returns how many records it completed."""
+        with self._lock:
+            _write_all(self._fd, data)
+            self._size += len(data)
+            try:
+                completed = len(self._framer.feed(data))
+            except FramingError as exc:  # kept as received: the overlong bytes end here, as one record
+                self.stats.last_error = f"{self.source.name}: {exc}"
+                self._framer = new_framer(self.settings.framing)
+                completed = 1
+            now = time.monotonic()
+            if self._unsynced_since is None:
+                self._unsynced_since = now
+            self._sync_if_due(now)
+            if completed:
+                self.stats.records_spooled += completed
+                self.stats.last_record_at = datetime.now(UTC).isoformat(timespec="milliseconds")
+                if self._size >= self.settings.rotate_bytes:
+                    self._rotate()
+            return completed
+
     def tick(self) -> None:
         """Periodic duties: the interval fsync, rotation by age, retrying a failed landing."""
         with self._lock:
@@ -214,27 +264,60 @@ class Spool:
             os.fsync(self._fd)
             self._unsynced_since = None
 
+    def _chunk_path(self) -> Path:
+        return self._chunks / f"{self.source.name}-{self._next_sequence:08d}{CHUNK_SUFFIX}"
+
     def _rotate(self) -> None:
-        if self._size == 0:
+        """Move the active file's complete records into ``chunks/`` and land them.
+
+        A continuous spool's incomplete record goes on in the new active file: (1) written to
+        ``active.next``, (2) cut from the active file, (3) the active file renamed into ``chunks/``,
+        (4) ``active.next`` renamed to the active file; ``_finish_rotation`` repairs a kill in between.
+        """
+        tail = self._framer.pending if self.continuous else b""
+        if self._size - len(tail) == 0:
             return
         self._sync()
-        chunk = self._chunks / f"{self.source.name}-{self._next_sequence:08d}{CHUNK_SUFFIX}"
+        if tail:
+            _write_synced(self._next, tail)
+            os.truncate(self._active, self._size - len(tail))
+            os.fsync(self._fd)
         os.close(self._fd)
-        os.replace(self._active, chunk)
+        os.replace(self._active, self._chunk_path())
         _fsync_dir(self._chunks)
+        if tail:
+            os.replace(self._next, self._active)
         _fsync_dir(self.directory)
         self._next_sequence += 1
         self._fd = os.open(self._active, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        self._size = 0
+        self._size = len(tail)
         self._opened_at = time.monotonic()
         self._land_pending()
 
+    def _finish_rotation(self) -> None:
+        """Undo a rotation killed after step 1, or finish one killed after step 2 or 3 (see ``_rotate``)."""
+        if not self._next.exists():
+            return
+        if self._active.exists() and self._active.stat().st_size:
+            _, tail = split_records(self._active.read_bytes(), self.settings.framing)
+            if tail:  # killed before the cut: the active file still ends with the incomplete record
+                self._next.unlink()
+                return
+            os.replace(self._active, self._chunk_path())
+            self._next_sequence += 1
+            _fsync_dir(self._chunks)
+        os.replace(self._next, self._active)
+        _fsync_dir(self.directory)
+
     def _recover_active(self) -> list[bytes]:
+        """The active file's complete records; its incomplete tail is cut, or continued if continuous."""
         if not self._active.exists():
             return []
         data = self._active.read_bytes()
         records, tail = split_records(data, self.settings.framing)
-        if tail:
+        if self.continuous:
+            self._framer.feed(tail)
+        elif tail:
             os.truncate(self._active, len(data) - len(tail))
         return records
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import socket
 import threading
+import tty
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from ingestion import spool as spool_module
 from ingestion.collectors import serial_line, tcp
 from ingestion.collectors.framing import new_framer, split_records
 from ingestion.collectors.intake import StreamIntake
@@ -26,13 +28,18 @@ STREAM = b"".join(RECORDS)
 
 @contextmanager
 def running_collector(
-    tmp_path: Path, transport: TcpTransport | SerialTransport, reader: Callable[..., None]
+    tmp_path: Path,
+    transport: TcpTransport | SerialTransport,
+    reader: Callable[..., None],
+    continuous: bool = False,
 ) -> Iterator[StreamIntake]:
     """A collector for ``transport`` in this process; on exit it stops and lands its spool."""
     source = Source(
         name="pbx", site="hq", format="avaya_ipoffice_smdr", location="", pattern="*", transport=transport
     )
-    spool = Spool(tmp_path / "spool" / "pbx", source, tmp_path / "landing", transport.spool)
+    spool = Spool(
+        tmp_path / "spool" / "pbx", source, tmp_path / "landing", transport.spool, continuous=continuous
+    )
     spool.open()
     intake = StreamIntake(spool, lambda: new_framer(transport.spool.framing))
     stop = threading.Event()
@@ -232,3 +239,91 @@ def test_serial_printer_output_with_page_headers_arrives_intact_through_a_pty(tm
         os.close(controller)
         os.close(device)
     assert landed_bytes(tmp_path / "landing", "pbx") == printout
+
+
+def _serial_transport(device: int) -> SerialTransport:
+    return SerialTransport(
+        kind="serial", device=os.ttyname(device), spool=SpoolSettings(replay_window=0), baudrate=9600
+    )
+
+
+def test_serial_keeps_what_the_line_delivered_while_the_collector_was_down(tmp_path: Path):
+    """pyserial's open() flushes the port's input: that lost what arrived during a restart."""
+    controller, device = os.openpty()  # we hold the port open too, as the kernel needs to keep input
+    tty.setraw(device)
+    transport = _serial_transport(device)
+    thirds = [b"".join(RECORDS[start : start + 100]) for start in (0, 100, 200)]
+    try:
+        with running_collector(tmp_path, transport, serial_line.read_serial, continuous=True) as intake:
+            wait_until(lambda: transport.device in intake.peers, what="port open")
+            os.write(controller, thirds[0])
+            wait_until(lambda: intake.spool.stats.records_spooled == 100, what="the first 100 lines")
+        os.write(controller, thirds[1])  # no collector runs: the kernel buffers these
+        with running_collector(tmp_path, transport, serial_line.read_serial, continuous=True) as intake:
+            wait_until(lambda: transport.device in intake.peers, what="port open again")
+            os.write(controller, thirds[2])
+            wait_until(lambda: intake.spool.stats.records_spooled == 200, what="the other 200 lines")
+    finally:
+        os.close(controller)
+        os.close(device)
+    assert landed_bytes(tmp_path / "landing", "pbx") == STREAM
+
+
+def _continuous_spool(tmp_path: Path, rotate_bytes: int = 8 << 20) -> Spool:
+    settings = SpoolSettings(replay_window=0, rotate_bytes=rotate_bytes)
+    source = Source(name="pbx", site="hq", format="avaya_ipoffice_smdr", location="", pattern="*")
+    spool = Spool(tmp_path / "spool" / "pbx", source, tmp_path / "landing", settings, continuous=True)
+    spool.open()
+    return spool
+
+
+def test_a_continuous_spool_continues_a_record_cut_by_a_restart(tmp_path: Path):
+    first = _continuous_spool(tmp_path)
+    cut = len(RECORDS[0]) + 40  # one record and 40 bytes of the next
+    assert first.append_bytes(STREAM[:cut]) == 1
+    first.close(rotate=False)  # what a kill leaves: the bytes written, nothing landed
+    again = _continuous_spool(tmp_path)
+    assert again.append_bytes(STREAM[cut:]) == len(RECORDS) - 1
+    again.close()
+    assert landed_bytes(tmp_path / "landing", "pbx") == STREAM
+
+
+class Killed(BaseException):
+    """Stands for SIGKILL at one step of a rotation."""
+
+
+@pytest.mark.parametrize("step", ["tail written", "active cut", "chunk renamed"])
+def test_a_rotation_killed_half_way_is_undone_or_finished_on_restart(tmp_path: Path, monkeypatch, step):
+    """Each step of a continuous spool's rotation, killed: after the restart the stream lands whole, once."""
+    spool = _continuous_spool(tmp_path, rotate_bytes=1000)
+    real_write, real_replace = spool_module._write_synced, os.replace
+    renames = []
+
+    def write_synced(path, data):
+        real_write(path, data)
+        if step == "tail written":
+            raise Killed
+
+    def replace(source, target):
+        renames.append(target)
+        if step == "active cut" and len(renames) == 1 or step == "chunk renamed" and len(renames) == 2:
+            raise Killed
+        real_replace(source, target)
+
+    monkeypatch.setattr(spool_module, "_write_synced", write_synced)
+    monkeypatch.setattr(spool_module.os, "replace", replace)
+    position = 0
+    with pytest.raises(Killed):
+        for position in range(0, len(STREAM), 97):  # 97-byte reads cut records: rotations carry a tail
+            spool.append_bytes(STREAM[position : position + 97])
+    monkeypatch.undo()
+    assert (tmp_path / "spool" / "pbx" / spool_module.NEXT_NAME).exists()  # killed inside the rotation
+    try:
+        os.close(spool._fd)  # the killed process's descriptor, if it was still open
+    except OSError:
+        pass
+    again = _continuous_spool(tmp_path, rotate_bytes=1000)
+    again.append_bytes(STREAM[position + 97 :])
+    again.close()
+    landed, tail = split_records(landed_bytes(tmp_path / "landing", "pbx"), "lines")
+    assert tail == b"" and landed == RECORDS

@@ -51,6 +51,9 @@ class ConnectionIntake:
 
     def feed(self, data: bytes) -> None:
         self.bytes_received += len(data)
+        if self.intake.spool.continuous:  # written as it came; the spool finds the record boundaries
+            self.intake.spool.append_bytes(data)
+            return
         records = self.framer.feed(data)
         if records:
             self.intake.spool.append(records, self.guard)

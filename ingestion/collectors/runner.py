@@ -13,7 +13,13 @@ from pathlib import Path
 from ingestion.collectors import serial_line, tcp
 from ingestion.collectors.framing import new_framer
 from ingestion.collectors.intake import StreamIntake
-from ingestion.collectors.status import STATUS_EVERY_SECONDS, CollectorStatus, read_status, write_status
+from ingestion.collectors.status import (
+    STATUS_EVERY_SECONDS,
+    CollectorStatus,
+    read_status,
+    utc_now,
+    write_status,
+)
 from ingestion.config import Source
 from ingestion.spool import Spool
 
@@ -22,6 +28,11 @@ READERS: dict[str, Callable[..., None]] = {
     "tcp-listen": tcp.listen,
     "tcp-connect": tcp.connect,
     "serial": serial_line.read_serial,
+}
+INPUT_WHILE_DOWN: dict[str, Callable[..., str]] = {
+    "tcp-listen": tcp.input_while_down,
+    "tcp-connect": tcp.input_while_down,
+    "serial": serial_line.input_while_down,
 }
 
 
@@ -66,9 +77,14 @@ def run_stream_collector(source: Source, spool_root: Path, landing_dir: Path, st
             transport=transport.kind,
             state="starting",
             last_record_at=previous.get("last_record_at"),
+            input_while_down=INPUT_WHILE_DOWN[transport.kind](transport),
+            down_from=previous.get("updated_at"),
+            down_until=utc_now() if previous else None,
         )
         write_status(spool_root, status)
-        spool = Spool(directory, source, landing_dir, settings)
+        # A serial line is one stream nobody re-sends: keep even its incomplete last record.
+        continuous = transport.kind == "serial" and settings.replay_window == 0
+        spool = Spool(directory, source, landing_dir, settings, continuous=continuous)
         spool.open()
         intake = StreamIntake(spool, lambda: new_framer(settings.framing))
         reader = threading.Thread(

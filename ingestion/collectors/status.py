@@ -42,6 +42,11 @@ class CollectorStatus:
     connections_total: int = 0
     peers: list[str] = field(default_factory=list)
     last_error: str | None = None
+    # What becomes of the PBX's output while no collector runs, and the last such gap (previous
+    # status update to this start), so that an operator knows which period to look at.
+    input_while_down: str | None = None
+    down_from: str | None = None
+    down_until: str | None = None
 
 
 def status_path(spool_root: Path, source: str) -> Path:

@@ -20,6 +20,14 @@ RECEIVE_BUFFER_BYTES = 64 << 10
 CONNECT_TIMEOUT_SECONDS = 5.0
 
 
+def input_while_down(transport: TcpTransport) -> str:
+    """What becomes of what the PBX sends while no collector runs."""
+    return (
+        "kept by the PBX and re-sent when it connects again, as far as its buffer reaches "
+        f"(re-sent records among the last {transport.spool.replay_window} spooled are dropped as replays)"
+    )
+
+
 def mitel5000_login(password: str) -> bytes:
     """The Mitel 5000 SMDR login frame: 4-byte little-endian length, 0x84, the password, NUL."""
     body = b"\x84" + password.encode("ascii") + b"\0"
