@@ -1,11 +1,14 @@
 """Directory import: HR / Active Directory exports (CSV, LDIF) into one consolidated directory.
 
-Sources are read in precedence order (``ingestion.directory_sources``). For
-each key (``employee_id``, ``department_id``) the rows of the strongest source
-that knows it are kept; a weaker source's row that overlaps one of them only
-fills fields the kept row leaves blank (a disagreement is a warning), one
-covering a period the stronger source does not know is kept as well. Malformed input (a missing column, a
-bad date, a period that ends before it starts) is a ``ConfigError`` naming the
+Sources are read in precedence order (``ingestion.directory_sources``). A
+source that is a series of snapshots becomes history first
+(``directory_snapshots``, ``directory_history``); departments given by name or
+path get their ids (``directory_paths``). Then, for each key (``employee_id``,
+``department_id``) the rows of the strongest source that knows it are kept; a
+weaker source's row that overlaps one of them only fills fields the kept row
+leaves blank (a disagreement is a warning), one covering a period the stronger
+source does not know is kept as well. Malformed input (a missing column, a bad
+date, a period that ends before it starts) is a ``ConfigError`` naming the
 file, line and field; inconsistencies are warnings (``directory_checks``).
 """
 
@@ -13,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -37,10 +40,22 @@ R = TypeVar("R", Assignment, Department)
 
 
 @dataclass(frozen=True)
+class ExportRead:
+    """One export (or one snapshot of a series) as read: for a person checking the import."""
+
+    source: str
+    kind: str
+    file: str
+    instant: dt.date | None  # the snapshot's; None for a single export
+    rows: int
+
+
+@dataclass(frozen=True)
 class Directory:
     departments: list[Department]
     assignments: list[Assignment]
     warnings: list[DirectoryWarning]
+    read: list[ExportRead] = field(default_factory=list)
 
 
 def _date(source: DirectorySource, path: Path, line: int, name: str, value: str) -> dt.date | None:
@@ -57,7 +72,9 @@ def _date(source: DirectorySource, path: Path, line: int, name: str, value: str)
         ) from exc
 
 
-def _period(source: DirectorySource, path: Path, line: int, row: dict[str, str]):
+def _period(
+    source: DirectorySource, path: Path, line: int, row: dict[str, str]
+) -> tuple[dt.date | None, dt.date | None]:
     """A dated row's ``[valid_from, valid_to)``; (None, None) for a snapshot's rows and undated ones."""
     valid_from = _date(source, path, line, "valid_from", row.get("valid_from", ""))
     valid_to = _date(source, path, line, "valid_to", row.get("valid_to", ""))
@@ -124,11 +141,16 @@ def _department(
     return department, names
 
 
-def _exports(source: DirectorySource, warnings: list[DirectoryWarning]) -> list[Snapshot]:
+def _exports(
+    source: DirectorySource, warnings: list[DirectoryWarning], read: list[ExportRead]
+) -> list[Snapshot]:
     """The snapshots of ``source`` in instant order, or its one export (as a snapshot of no instant)."""
     if source.snapshots is None:
-        return [Snapshot(None, source.path, read_export(source))]
-    return read_snapshots(source, warnings)
+        exports = [Snapshot(None, source.path, read_export(source))]
+    else:
+        exports = read_snapshots(source, warnings)
+    read += [ExportRead(source.name, source.kind, str(s.file), s.instant, len(s.rows)) for s in exports]
+    return exports
 
 
 def _history(source: DirectorySource, series: list[Taken[R]], warnings: list[DirectoryWarning]) -> list[R]:
@@ -139,25 +161,30 @@ def _history(source: DirectorySource, series: list[Taken[R]], warnings: list[Dir
     return versions_from_snapshots(series, warnings, extend_back)
 
 
-def _departments_of(source: DirectorySource, warnings: list[DirectoryWarning]) -> list[Department]:
+def _departments_of(
+    source: DirectorySource, warnings: list[DirectoryWarning], read: list[ExportRead]
+) -> list[Department]:
     series = [
         Taken(
             s.instant,
             str(s.file),
             with_path_parents([_department(source, s.file, n, row) for n, row in s.rows]),
         )
-        for s in _exports(source, warnings)
+        for s in _exports(source, warnings, read)
     ]
     return _history(source, series, warnings)
 
 
 def _assignments_of(
-    source: DirectorySource, finder: DepartmentFinder, warnings: list[DirectoryWarning]
+    source: DirectorySource,
+    finder: DepartmentFinder,
+    warnings: list[DirectoryWarning],
+    read: list[ExportRead],
 ) -> tuple[list[Assignment], list[Department]]:
     """The source's assignments, and the departments its rows name by path that no source gives."""
     people: list[Taken[Assignment]] = []
     implied: list[Taken[Department]] = []
-    for s in _exports(source, warnings):
+    for s in _exports(source, warnings, read):
         named: dict[str, Department] = {}
         people.append(
             Taken(
@@ -238,12 +265,13 @@ def read_directory(input_dir: Path, site_ids: set[str] | None = None) -> Directo
     """Read, type, consolidate and check every directory source under ``input_dir``."""
     sources = load_directory_sources(input_dir)
     warnings: list[DirectoryWarning] = []
-    department_sets = [_departments_of(s, warnings) for s in sources if s.kind == "departments"]
+    read: list[ExportRead] = []
+    department_sets = [_departments_of(s, warnings, read) for s in sources if s.kind == "departments"]
     finder = DepartmentFinder([d for records in department_sets for d in records])
     assignment_sets, implied_sets = [], []
     for source in sources:
         if source.kind == "assignments":
-            assignments, implied = _assignments_of(source, finder, warnings)
+            assignments, implied = _assignments_of(source, finder, warnings, read)
             assignment_sets.append(assignments)
             implied_sets.append(implied)
     departments = _first_of_each(
@@ -263,4 +291,4 @@ def read_directory(input_dir: Path, site_ids: set[str] | None = None) -> Directo
     warnings += check_hierarchy(departments)
     warnings += check_references(assignments, departments, site_ids)
     warnings += check_overlaps(assignments)
-    return Directory(departments, assignments, warnings)
+    return Directory(departments, assignments, warnings, read)

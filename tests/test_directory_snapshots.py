@@ -172,6 +172,11 @@ def test_a_series_of_exports_becomes_the_history_of_people(tmp_path: Path):
     new_hire = next(a for a in directory.assignments if a.employee_id == "E3")
     assert (Path(new_hire.origin.file).name, new_hire.origin.line) == ("people_20260810.csv", 3)
     assert directory.warnings == []  # extension 2014 passes from E2 to E3: no overlap
+    assert [(r.source, Path(r.file).name, r.instant, r.rows) for r in directory.read] == [
+        ("units", "departments.csv", None, 2),
+        ("hr", "people_2026-08-01.csv", AUG1, 2),
+        ("hr", "people_20260810.csv", AUG10, 2),
+    ]
 
 
 def test_instants_from_a_file_name_format_a_column_or_the_configuration(tmp_path: Path):

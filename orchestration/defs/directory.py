@@ -31,13 +31,16 @@ def raw_directory(
     consolidate by key, check, and load."""
     site_ids = {site.id for site in load_sites(locations.input_path)}
     directory = read_directory(locations.input_path, site_ids)
+    for export in directory.read:
+        as_of = f" (snapshot of {export.instant})" if export.instant else ""
+        context.log.info(f"directory: {export.source}: {export.file}{as_of}: {export.rows} rows")
     for warning in directory.warnings:
         context.log.warning(f"directory: {warning}")
     with warehouse.connect() as con:
         counts = load_directory(con, directory)
     by_kind = Counter(w.kind for w in directory.warnings)
     for table in DIRECTORY_TABLES:
-        metadata: dict[str, int] = {"rows": counts[table]}
+        metadata: dict[str, int] = {"rows": counts[table], "exports_read": len(directory.read)}
         if table == "directory_warnings":
             metadata.update({f"warnings_{kind}": n for kind, n in sorted(by_kind.items())})
         yield dg.MaterializeResult(asset_key=dg.AssetKey(["raw", table]), metadata=metadata)
