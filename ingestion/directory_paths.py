@@ -20,17 +20,20 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import replace
+from functools import lru_cache
 
 from ingestion.directory_records import Department, DirectoryWarning, Origin, warning_at
 
 Names = tuple[str, ...]
 
 
+@lru_cache(maxsize=65536)
 def split_path(value: str, separator: str) -> Names:
     """The names of a path from the top down, trimmed, inner white space as one space."""
     return tuple(" ".join(name.split()) for name in value.split(separator) if name.strip())
 
 
+@lru_cache(maxsize=65536)
 def path_id(names: Names) -> str:
     """The stable id of a department known by its path."""
     folded = (unicodedata.normalize("NFKC", name).casefold().replace("/", "-") for name in names)
@@ -71,6 +74,7 @@ class DepartmentFinder:
 
     def __init__(self, departments: list[Department]) -> None:
         self.ids = {d.department_id for d in departments}
+        self.known: dict[Names, str | None] = {}  # names -> id found (each name looked up once)
         self.by_path: dict[str, set[str]] = {}
         by_id: dict[str, list[Department]] = {}
         for d in departments:
@@ -88,6 +92,11 @@ class DepartmentFinder:
             self.by_path.setdefault("name:" + path_id((d.name,)), set()).add(d.department_id)
 
     def _known(self, names: Names, origin: Origin, warnings: list[DirectoryWarning]) -> str | None:
+        if names not in self.known:
+            self.known[names] = self._look_up(names, origin, warnings)
+        return self.known[names]
+
+    def _look_up(self, names: Names, origin: Origin, warnings: list[DirectoryWarning]) -> str | None:
         if len(names) == 1 and names[0] in self.ids:
             return names[0]
         for key in (path_id(names), *(["name:" + path_id(names)] if len(names) == 1 else [])):
@@ -99,7 +108,8 @@ class DepartmentFinder:
                         origin,
                         "department",
                         "/".join(names),
-                        f"names departments {found}; {found[0]} is used (give the path or the id)",
+                        f"names departments {found}; {found[0]} is used here and in every row naming it "
+                        "so (give the path or the id)",
                     )
                 )
             if found:
