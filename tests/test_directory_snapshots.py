@@ -523,3 +523,45 @@ def test_a_department_loop_at_one_snapshot_is_an_error_naming_the_day(tmp_path: 
         r"the hierarchy loops: a > b > a \(on 2026-08-10\)",
     ):
         read_directory(tmp_path)
+
+
+def test_a_name_two_departments_share_is_a_warning_and_the_first_id_is_used(tmp_path: Path):
+    departments = "department_id,name,parent_department_id\nsales,Sales,\nops,Operations,\n"
+    departments += "s-support,Support,sales\no-support,Support,ops\n"
+    header = "employee_id,full_name,department,site_id,extension\n"
+    rows = "E1,Ann,Support,berlin,2013\nE2,Bob,Operations/Support,berlin,2014\n"
+    company(tmp_path, SERIES, {"directory/hr/people_2026-08-01.csv": header + rows}, departments)
+    directory = read_directory(tmp_path)
+    assert sorted((a.employee_id, a.department_id) for a in directory.assignments) == [
+        ("E1", "o-support"),
+        ("E2", "o-support"),
+    ]
+    assert [(w.kind, w.line, w.value) for w in directory.warnings] == [("ambiguous_department", 2, "Support")]
+    assert "['o-support', 's-support']" in directory.warnings[0].message
+
+
+def test_a_person_in_a_department_the_departments_snapshots_dropped_is_a_warning_naming_the_day(
+    tmp_path: Path,
+):
+    config = SERIES.replace(
+        "{name: units, kind: departments, format: csv, path: directory/departments.csv}",
+        "{name: units, kind: departments, format: csv, snapshots: 'directory/units_*.csv',\n"
+        "     before_first_snapshot: unknown}",
+    )
+    units = "department_id,name\n"
+    files = {
+        "directory/units_2026-08-01.csv": units + "sales,Sales\nlegal,Legal\n",
+        "directory/units_2026-08-10.csv": units + "sales,Sales\n",
+        "directory/hr/people_2026-08-01.csv": PEOPLE + "E1,Ann,legal,berlin,2013\n",
+        "directory/hr/people_2026-08-20.csv": PEOPLE + "E1,Ann,legal,berlin,2013\nE2,Bob,legal,berlin,2014\n",
+    }
+    directory = read_directory(company(tmp_path, config, files))
+    assert sorted((d.department_id, d.valid_from, d.valid_to) for d in directory.departments) == [
+        ("legal", AUG1, AUG10),
+        ("sales", AUG1, None),
+    ]
+    # E1's one version starts in 1900 (people extend back), before the units' first snapshot
+    assert sorted((w.kind, w.value, w.message.rsplit(" ", 1)[-1]) for w in directory.warnings) == [
+        ("unknown_department", "legal", "1900-01-01"),
+        ("unknown_department", "legal", "2026-08-20"),
+    ]
