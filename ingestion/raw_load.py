@@ -236,7 +236,7 @@ def _stage_into(
         # Staging touches only temporary tables; a failed scan must not abort the transaction.
         staging = _stage_or_quarantine_whole(batch.con, fmt, path, encoding, column_order, rules)
         _fill_quarantine_details(batch.con, path, encoding)
-        _quarantine_whole_if_nothing_valid(batch.con, fmt)
+        _quarantine_whole_if_nothing_valid(batch.con, fmt, path, staging)
     whole = batch.con.execute(f"SELECT reason FROM {BAD} WHERE line = 0").fetchall()
     records, quarantined = batch.add(fmt, landed)
     return FileLoad(
@@ -275,6 +275,9 @@ def _stage_or_quarantine_whole(
 ) -> Staging:
     """Stage the file; if its reader cannot read it at all, stage nothing and quarantine the file."""
     try:
+        if not path.stat().st_size:  # an empty file holds no record: loaded as such
+            _stage_nothing(con, fmt)
+            return Staging()
         if compression.is_compressed(path.name):  # decompressed_copy gave it back: it does not decode
             raise ValueError(compression.decode_problem(path) or "truncated or corrupt compressed file")
         return stage_file(con, fmt, path, encoding, column_order, rules)
@@ -294,12 +297,25 @@ def _stage_nothing(con: duckdb.DuckDBPyConnection, fmt: FormatDefinition) -> Non
     create_bad_table(con)
 
 
-def _quarantine_whole_if_nothing_valid(con: duckdb.DuckDBPyConnection, fmt: FormatDefinition) -> None:
-    """A file with records none of which is valid is not a file of its format: one row, line 0."""
+def _quarantine_whole_if_nothing_valid(
+    con: duckdb.DuckDBPyConnection, fmt: FormatDefinition, path: Path, staging: Staging
+) -> None:
+    """A file none of whose records is valid is not a file of its format: one row, line 0.
+
+    So is a file with text in which the reader found no record at all and nothing it skips on
+    purpose (a JSON document in an NEC folder holds no STX/ETX frame).
+    """
     staged = con.execute(f"SELECT count(*) FROM {STAGED}").fetchall()[0][0]
-    bad = con.execute(f"SELECT count(*), min(line) FROM {BAD} WHERE line > 0").fetchall()[0]
-    if staged or not bad[0]:
+    bad = con.execute(f"SELECT count(*), min(line) FROM {BAD} WHERE line >= 0").fetchall()[0]
+    if staged or (not bad[0] and (staging.skipped_lines or not _holds_text(path))):
         return
+    if not bad[0]:
+        _stage_nothing(con, fmt)
+        reason = f"NOT A {fmt.name} FILE: no {fmt.layout.kind} record in its {path.stat().st_size} bytes"
+        con.execute(f"INSERT INTO {BAD} VALUES (0, 0, NULL, ?, ?)", [reason, WHOLE_FILE])
+        return
+    if con.execute(f"SELECT count(*) FROM {BAD} WHERE line = 0").fetchall()[0][0]:
+        return  # already quarantined whole (unreadable)
     count, first = bad
     first_bad = f"SELECT raw_record, reason FROM {BAD} WHERE line = ? LIMIT 1"
     raw, reason = con.execute(first_bad, [first]).fetchall()[0]
@@ -310,6 +326,11 @@ def _quarantine_whole_if_nothing_valid(con: duckdb.DuckDBPyConnection, fmt: Form
         f"(line {first}: {reason})"
     )
     con.execute(f"INSERT INTO {BAD} VALUES (0, 0, ?, ?, ?)", [shown, whole, WHOLE_FILE])
+
+
+def _holds_text(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return bool(handle.read(1 << 16).strip())
 
 
 def _fill_quarantine_details(con: duckdb.DuckDBPyConnection, path: Path, encoding: str) -> None:
@@ -323,6 +344,8 @@ def _fill_quarantine_details(con: duckdb.DuckDBPyConnection, path: Path, encodin
     if not wanted:
         return
     details = lines_at(path.read_bytes(), sorted(wanted))
+    if not details:
+        return
     con.executemany(
         f"""UPDATE {BAD} SET byte_offset = coalesce(byte_offset, ?), raw_record = coalesce(raw_record, ?)
             WHERE line = ?""",

@@ -105,23 +105,29 @@ def keep_valid(
     layout_rules: tuple[Rule, ...] = (),
     columns: tuple[str, ...] | None = None,
     projection: str | None = None,
+    located: bool = False,
 ) -> None:
     """Check ``table`` (records with ``_record_no`` and ``_flags``) and write STAGED from what passes.
 
     A record that fails goes to BAD (one row per record number: a Grandstream line holds
     several CDRs, and the line is the record) and its replaced-text rows are dropped; a
     record that passes keeps its flags and those the checks add. ``projection``: the
-    format's columns as SQL over ``table`` (as they are, by default).
+    format's columns as SQL over ``table`` (as they are, by default). ``located``: the table
+    has ``_byte_offset`` and ``_text`` of each record (frames are not lines: the loader could
+    not find them in the file by their number).
     """
     check_rows(con, fmt, table, rules, layout_rules, columns)
+    where = "t._byte_offset, t._text" if located else "NULL::BIGINT, NULL::VARCHAR"
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE ringledger_failed AS
             SELECT t._record_no AS line, arg_min(c.field, t.rowid) AS field,
-                   arg_min(c.reason, t.rowid) AS reason
+                   arg_min(c.reason, t.rowid) AS reason, arg_min(({where}), t.rowid) AS located
             FROM {table} AS t JOIN {CHECKS} AS c ON c._row = t.rowid
             WHERE c.reason IS NOT NULL GROUP BY t._record_no"""
     )
-    con.execute(f"INSERT INTO {BAD} SELECT line, NULL, NULL, reason, field FROM ringledger_failed")
+    con.execute(
+        f"INSERT INTO {BAD} SELECT line, located[1], located[2], reason, field FROM ringledger_failed"
+    )
     con.execute(f"DELETE FROM {REPLACED} WHERE line IN (SELECT line FROM ringledger_failed)")
     select = projection or ", ".join(f"t.{quote_ident(c)}" for c in fmt.columns)
     con.execute(

@@ -71,10 +71,13 @@ def add_replaced(con, replaced: list[tuple[int, str, bytes]]) -> None:
         con.executemany(f"INSERT INTO {REPLACED} VALUES (?, ?, ?)", replaced)
 
 
+_INTEGERS = ("_record_no", "_byte_offset")
+
+
 def write_rows(con, table: str, rows: dict[str, list], insert: bool = False) -> None:
-    """Rows built in Python (column -> values; ``_record_no`` an integer, the rest text) as ``table``."""
+    """Rows built in Python (column -> values; record number and offset integers, the rest text)."""
     staged = pa.table(
-        {c: pa.array(v, pa.int64() if c == "_record_no" else pa.string()) for c, v in rows.items()}
+        {c: pa.array(v, pa.int64() if c in _INTEGERS else pa.string()) for c, v in rows.items()}
     )
     con.register("ringledger_arrow", staged)
     if insert:

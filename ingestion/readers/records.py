@@ -97,7 +97,9 @@ def stage_fixed_width(
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE ringledger_records AS
             SELECT * EXCLUDE (kind) FROM (
-                SELECT {fields}{carried}, line AS _record_no, _flags, kind FROM ringledger_classified
+                SELECT {fields}{carried}, line AS _record_no, _flags, byte_offset AS _byte_offset,
+                       text AS _text, kind
+                FROM ringledger_classified
             ) WHERE kind = 'record' ORDER BY _record_no"""
     )
     con.execute(
@@ -115,7 +117,7 @@ def stage_fixed_width(
         "SELECT count(*) FROM ringledger_classified WHERE kind IN ('skip', 'date')"
     ).fetchone()
     con.execute("DROP TABLE ringledger_classified")
-    keep_valid(con, fmt, "ringledger_records", rules)
+    keep_valid(con, fmt, "ringledger_records", rules, located=True)
     con.execute("DROP TABLE ringledger_records")
     return Staging(skipped_lines=skipped[0])
 
@@ -160,7 +162,7 @@ def stage_framed(
     """Cut records with the format's framing code and split each with its parser."""
     layout = fmt.layout
     assert isinstance(layout, Framed)
-    rows: dict[str, list] = {c: [] for c in (*fmt.columns, "_record_no", "_flags")}
+    rows: dict[str, list] = {c: [] for c in (*fmt.columns, "_record_no", "_flags", "_byte_offset", "_text")}
     bad: list[tuple] = []
     replaced: list[tuple[int, str, bytes]] = []
     codec = codec_name(encoding)
@@ -180,9 +182,11 @@ def stage_framed(
                 rows[column].append(row.get(column))
             rows["_record_no"].append(number)
             rows["_flags"].append(flags)
+            rows["_byte_offset"].append(offset)
+            rows["_text"].append(replaced_text(text))
     stage_rows(con, rows, bad, replaced)
     con.execute(f"ALTER TABLE {STAGED} RENAME TO ringledger_records")
-    keep_valid(con, fmt, "ringledger_records", rules)
+    keep_valid(con, fmt, "ringledger_records", rules, located=True)
     con.execute("DROP TABLE ringledger_records")
     return Staging()
 
