@@ -36,7 +36,7 @@ def asterisk_lines(first: int, count: int) -> bytes:
 
 def panasonic_lines(first: int, count: int) -> bytes:
     """Panasonic pattern-A lines, a page header every 60 records, varied extension and number."""
-    record = b"03/14/24 09:12AM   %3d 01 03%08d                   00:01'05              \n"
+    record = b"03/14/24 09:12AM   %3d 01 03%08d" + b" " * 21 + b"00:01'05              \n"  # duration at 58
     header = (
         b"  Date     Time    Ext CO        Dial Number        Ring Duration  Acc code  CD\n"
         + b"-" * 79
