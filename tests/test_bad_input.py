@@ -14,6 +14,7 @@ with such files beside the good ones: the run succeeds and publishes the clean r
 
 from __future__ import annotations
 
+import shutil
 import struct
 import zlib
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from ingestion.formats import FORMATS
 from ingestion.formats.checks import Duration
 from ingestion.landing import land_source
 from ingestion.raw_load import load_pending
+from ringledger.publish import current_publication
+from tests.conftest import run_ringledger, settings_under
 from tests.record_layouts import RecordMaker, header_lines, makers
 
 pytestmark = pytest.mark.reliability
@@ -329,3 +332,81 @@ def test_zz_figures_of_the_suite():
         f"files quarantined whole {total.whole_files}, lost {total.lost}"
     )
     assert total.lost == 0
+
+
+# Demo sources: (folder, name prefix, name suffix, format) so that each bad file matches the source's pattern.
+DEMO_DROPS = (
+    ("berlin-asterisk", "Master.csv-zz-", "", "asterisk_cdr_csv"),
+    ("chicago-cucm", "cdr_zz_", "", "cisco_cucm_cdr"),
+    ("chicago-cucm", "cmr_zz_", "", "cisco_cucm_cmr"),
+    ("london-ipoffice", "smdr-zz-", ".log", "avaya_ipoffice_smdr"),
+)
+EXTRA_IDS = {  # one good record per bad file, as a call of its own
+    "asterisk_cdr_csv": {"uniqueid": "zz-1.0", "linkedid": "zz-1.0"},
+    "cisco_cucm_cdr": {"globalCallID_callId": "990001"},
+    "cisco_cucm_cmr": {"globalCallID_callId": "990001"},
+    "avaya_ipoffice_smdr": {"call_id": "9900001"},
+}
+
+
+def _drop_bad_files(company: Path) -> int:
+    """Bad records (and one good one) beside the demo's files in every demo source folder; bad records."""
+    bad_records = 0
+    for folder, prefix, suffix, fmt in DEMO_DROPS:
+        maker = MAKERS[fmt]
+        bads = bad_entries(maker)
+        bad_records += len(bads)
+        good = maker.render(maker.with_(**EXTRA_IDS[fmt]))
+        target = company / "pbx" / folder
+        (target / f"{prefix}bad-lines{suffix}").write_bytes(maker.file([good, *(e.data for e in bads)]))
+        for name, body in not_call_records().items():
+            (target / f"{prefix}{name}{suffix}").write_bytes(body)
+    return bad_records
+
+
+def _published_facts(settings) -> tuple[list[tuple], list[str]]:
+    path = current_publication(settings.published_dir)
+    assert path is not None
+    with duckdb.connect(str(path), read_only=True) as con:
+        columns = [r[0] for r in con.execute("DESCRIBE fct_calls").fetchall() if r[0] != "loaded_at"]
+        rows = con.execute(f"SELECT {', '.join(columns)} FROM fct_calls ORDER BY call_id").fetchall()
+        extra = [
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT call_id FROM fct_call_legs WHERE landed_path LIKE '%zz%bad-lines%'"
+            ).fetchall()
+        ]
+    return rows, extra
+
+
+@pytest.mark.slow
+def test_the_pipeline_publishes_the_clean_facts_with_bad_files_beside_the_good(tmp_path: Path):
+    company = tmp_path / "company"
+    options = ["--calls", "600", "--days", "3", "--employees", "30", "--seed", "11"]
+    run_ringledger(settings_under(tmp_path / "unused", company), "demo-data", "--out", str(company), *options)
+    shutil.copytree(company, tmp_path / "bad-company")
+    bad_records = _drop_bad_files(tmp_path / "bad-company")
+
+    clean = settings_under(tmp_path / "clean", company)
+    run_ringledger(clean, "pipeline", dagster_home=tmp_path / "clean" / "dagster")
+    bad = settings_under(tmp_path / "bad", tmp_path / "bad-company")
+    run_ringledger(bad, "pipeline", dagster_home=tmp_path / "bad" / "dagster")
+
+    clean_rows, _ = _published_facts(clean)
+    bad_rows, extra = _published_facts(bad)
+    assert len(extra) == 3  # the good records beside the bad ones (a CMR is no call)
+    assert [r for r in bad_rows if r[0] not in extra] == clean_rows
+    with duckdb.connect(str(bad.warehouse_path), read_only=True) as con:
+        quarantined = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE line = 0) FROM raw.quarantine "
+            "WHERE landed_path LIKE '%zz%'"
+        ).fetchone()
+        empty = con.execute(
+            "SELECT count(*) FROM raw.quarantine WHERE reason IS NULL OR field IS NULL"
+        ).fetchone()
+    # every bad record on its own line, the JSON and PNG files whole (2 per source)
+    assert quarantined == (bad_records + 2 * len(DEMO_DROPS), 2 * len(DEMO_DROPS)) and empty == (0,)
+    print(
+        f"\npipeline with bad files: {4 * len(DEMO_DROPS)} bad files, {bad_records} bad records quarantined, "
+        f"{2 * len(DEMO_DROPS)} files quarantined whole, {len(clean_rows)} calls as in the clean run, lost 0"
+    )
