@@ -39,7 +39,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_job(args: argparse.Namespace) -> int:
+    """Run the job; say what it published, or which blocking checks kept the served copy (exit 1)."""
     from orchestration.definitions import defs
+    from orchestration.run_outcome import outcome_of, record_outcome, report_lines
 
     job = defs.resolve_job_def("full_pipeline")
     dagster_home = os.environ.get("DAGSTER_HOME")
@@ -47,12 +49,9 @@ def _run_job(args: argparse.Namespace) -> int:
         Path(dagster_home).mkdir(parents=True, exist_ok=True)
     instance = dg.DagsterInstance.get() if dagster_home else dg.DagsterInstance.ephemeral()
     result = job.execute_in_process(instance=instance, raise_on_error=False)
-    failed_checks = [
-        evaluation.asset_check_key.to_user_string()
-        for evaluation in result.get_asset_check_evaluations()
-        if not evaluation.passed
-    ]
-    for name in failed_checks:
-        print(f"check failed: {name}")
+    outcome = outcome_of(result, Settings.from_env().published_dir)
+    record_outcome(instance, outcome)
+    for line in report_lines(outcome):
+        print(line)
     print(f"pipeline run {result.run_id}: {'succeeded' if result.success else 'FAILED'}")
-    return 0 if result.success and not failed_checks else 1
+    return 0 if outcome.succeeded and outcome.published and not outcome.blocking_failures else 1

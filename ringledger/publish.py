@@ -31,12 +31,37 @@ class Publication:
     tables: dict[str, int]
 
 
+@dataclass(frozen=True)
+class PublishedVersion:
+    """A published copy as its ``_publication`` table describes it."""
+
+    path: Path
+    version: str
+    published_at: datetime
+
+
 def current_publication(published_dir: Path) -> Path | None:
     """The file ``CURRENT`` points at, or None before the first publish."""
     pointer = published_dir / POINTER_NAME
     if not pointer.exists():
         return None
     return published_dir / pointer.read_text(encoding="utf-8").strip()
+
+
+def published_version(path: Path) -> PublishedVersion:
+    """Version and publication time of a published copy, read from it (read-only, as readers do)."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        version, published_at = con.execute("SELECT version, published_at FROM main._publication").fetchone()
+    finally:
+        con.close()
+    return PublishedVersion(path=path, version=version, published_at=published_at.astimezone(UTC))
+
+
+def current_version(published_dir: Path) -> PublishedVersion | None:
+    """What readers are served now, or None before the first publish."""
+    path = current_publication(published_dir)
+    return published_version(path) if path is not None and path.exists() else None
 
 
 def _quote(value: object) -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
-from ringledger.publish import current_publication, publish
+from ringledger.publish import current_publication, current_version, publish, published_version
 
 
 def _warehouse(path: Path, calls: int) -> None:
@@ -45,3 +46,16 @@ def test_publish_keeps_only_the_newest_versions(tmp_path: Path):
     versions = sorted(published.glob("ringledger-*.duckdb"))
     assert len(versions) == 2 and versions[-1] == last.path == current_publication(published)
     assert not list(published.glob("*.partial"))
+
+
+def test_a_published_copy_says_which_version_it_is_and_when_it_was_published(tmp_path: Path):
+    warehouse, published = tmp_path / "w.duckdb", tmp_path / "published"
+    assert current_version(published) is None  # nothing served before the first publish
+    _warehouse(warehouse, 3)
+    started = datetime.now(UTC)
+    first = publish(warehouse, published)
+    second = publish(warehouse, published)
+    assert published_version(first.path).version == first.version != second.version
+    served = current_version(published)
+    assert served is not None and (served.path, served.version) == (second.path, second.version)
+    assert started - timedelta(seconds=1) <= served.published_at <= datetime.now(UTC)

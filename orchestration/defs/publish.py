@@ -1,4 +1,9 @@
-"""Publish: a new read-only serving copy of the marts after every good build."""
+"""Publish: a new read-only serving copy of the marts after every good build.
+
+It runs only when the dbt build passed its blocking checks (a failed one fails the dbt
+step, so this asset is skipped and the last good copy stays in service); data-quality
+findings do not stop it, and their count per source goes into its metadata.
+"""
 
 from pathlib import Path
 
@@ -6,6 +11,7 @@ import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
 from orchestration.defs.transform import ringledger_dbt
+from orchestration.findings import FINDINGS_TABLE, findings_metadata, read_findings
 from orchestration.resources import LocationsResource, WarehouseResource
 from ringledger.publish import publish
 
@@ -14,7 +20,7 @@ PUBLISHED = dg.AssetKey(["serving", "published_marts"])
 
 @dg.asset(
     key=PUBLISHED,
-    deps=[get_asset_key_for_model([ringledger_dbt], "fct_calls")],
+    deps=[get_asset_key_for_model([ringledger_dbt], model) for model in ("fct_calls", FINDINGS_TABLE)],
     group_name="publish",
     description="Versioned read-only copy of the marts that Superset attaches (CURRENT pointer).",
 )
@@ -25,6 +31,7 @@ def published_marts(warehouse: WarehouseResource, locations: LocationsResource) 
             "version": publication.version,
             "path": str(publication.path),
             **{f"rows_{table}": count for table, count in publication.tables.items()},
+            **findings_metadata(read_findings(publication.path)),
         }
     )
 

@@ -7,23 +7,24 @@
   build, and the files loaded since), and the whole reprocessed source(s) when reprocessing.
   A call that shares such a file but has a leg elsewhere takes its date from all its legs
   (the ones not staged again come from this table), so it is kept only if its day is in scope.
+  Legs without a call key, a valid start time or their lineage are left out: they are in
+  int_call_legs_rejected with their reason (macros/leg_checks.sql), which stages the same
+  files and runs first, while this table still holds the previous build.
 -#}
 -- depends_on: {{ ref('int_rebuild_scope') }}
+-- depends_on: {{ ref('int_call_legs_rejected') }}
 {{ incremental_by_rebuild_scope() }}
 
 {% if is_incremental() -%}
-{%- set files = query_column(
-    'select legs.landed_file_sha256 from ' ~ this ~ ' as legs inner join ' ~ ref('int_rebuild_scope')
-    ~ ' as scope on legs.source_name = scope.source_name and legs.call_date_local = scope.call_date_local'
-    ~ ' union select landed_file_sha256 from (' ~ pending_files_sql() ~ ')'
-) -%}
+{%- set files = query_column(restaged_files_sql(this)) -%}
 {%- endif %}
 
 with staged as (
     select *
     from {{ ref('int_call_legs_staged') }}
+    where {{ leg_rejection_code() }} is null
     {% if is_incremental() -%}
-    where {{ in_files('landed_file_sha256', files) }} or {{ reprocessed_sources_predicate('source_name') }}
+    and ({{ in_files('landed_file_sha256', files) }} or {{ reprocessed_sources_predicate('source_name') }})
     {%- endif %}
 ),
 

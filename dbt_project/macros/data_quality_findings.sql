@@ -1,0 +1,61 @@
+{#-
+  The data-quality tests (severity warn, failures stored: dbt_project.yml) and the tables
+  holding their failing rows from the last time they ran: [{test, stored, columns}].
+  Read at execution from the graph, so a new data-quality test is included by itself.
+-#}
+{% macro data_quality_tests() -%}
+{%- if not execute -%}{{ return([]) }}{%- endif -%}
+{%- set found = [] -%}
+{%- for test in graph.nodes.values() | sort(attribute='name')
+    if test.resource_type == 'test' and (test.config.severity | lower) == 'warn' and test.config.store_failures -%}
+    {#- Not adapter.get_relation: its cache, filled when the build starts, misses the tables
+        the tests of this build created. A table that does not exist has no columns. -#}
+    {%- set stored = api.Relation.create(database=test.database, schema=test.schema, identifier=test.alias) -%}
+    {%- set columns = adapter.get_columns_in_relation(stored) | map(attribute='name') | map('lower') | list -%}
+    {%- if columns -%}
+        {%- do found.append({'test': test, 'stored': stored, 'columns': columns}) -%}
+    {%- endif -%}
+{%- endfor -%}
+{{ return(found) }}
+{%- endmacro %}
+
+{#- What a person looks up for a failing row: its landed file and line when it has them. -#}
+{% macro finding_example_key(columns, column_name) -%}
+{%- if 'landed_path' in columns and 'record_no' in columns -%}
+landed_path || ' line ' || cast(record_no as varchar)
+{%- elif 'leg_id' in columns -%}
+leg_id
+{%- elif column_name and (column_name | lower) in columns -%}
+cast({{ adapter.quote(column_name | lower) }} as varchar)
+{%- else -%}
+cast({{ adapter.quote(columns[0]) }} as varchar)
+{%- endif -%}
+{%- endmacro %}
+
+{#- One row per stored failing row of every data-quality test, in the findings' shape. -#}
+{% macro data_quality_test_failures() -%}
+{%- for found in data_quality_tests() -%}
+{%- set test = found.test -%}
+{%- set tested = graph.nodes.get(test.attached_node) -%}
+{%- set kind = test.test_metadata.name if test.test_metadata else 'singular' -%}
+select
+    'test' as finding_kind,
+    {{ 'source_name' if 'source_name' in found.columns else 'cast(null as varchar)' }} as source_name,
+    '{{ tested.name if tested else "" }}' as model_name,
+    '{{ test.name }}' as check_name,
+    '{{ kind }}{{ " on " ~ test.column_name if test.column_name }}' as check_description,
+    {{ finding_example_key(found.columns, test.column_name) }} as example_key,
+    '{{ found.stored.schema }}.{{ found.stored.identifier }}' as details_relation
+from {{ found.stored }}
+union all
+{% endfor -%}
+select
+    cast(null as varchar) as finding_kind,
+    cast(null as varchar) as source_name,
+    cast(null as varchar) as model_name,
+    cast(null as varchar) as check_name,
+    cast(null as varchar) as check_description,
+    cast(null as varchar) as example_key,
+    cast(null as varchar) as details_relation
+where false
+{%- endmacro %}

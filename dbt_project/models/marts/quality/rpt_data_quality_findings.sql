@@ -1,0 +1,48 @@
+{#-
+  Data-quality findings of the last build, per source: each data-quality test that found
+  rows (dbt_project.yml: severity warn, failures stored in the data_quality schema) and
+  each reason legs were kept out of the calls (int_call_legs_rejected), with the number of
+  rows, the first five examples (landed file and line where known) and where the rest are
+  in the warehouse. A finding never stops the build: the facts of every source are built
+  and published; a blocking test does (docs/reliability.md).
+  A test's finding is from the last build that ran it (a reprocess runs only the tests of
+  what it rebuilds). This model runs after every data-quality test: each one's model is an
+  ancestor (tests/test_isolation.py checks it), hence the depends_on lines.
+-#}
+-- depends_on: {{ ref('int_call_leg_quality') }}
+-- depends_on: {{ ref('dim_trunk') }}
+with test_failures as (
+    {{ data_quality_test_failures() }}
+),
+
+rejected_legs as (
+    select
+        'rejected_legs' as finding_kind,
+        source_name,
+        'int_call_legs_rejected' as model_name,
+        reason_code as check_name,
+        rejection_reason as check_description,
+        coalesce(landed_path || ' line ' || cast(record_no as varchar), leg_id) as example_key,
+        'intermediate.int_call_legs_rejected' as details_relation
+    from {{ ref('int_call_legs_rejected') }}
+),
+
+failing_rows as (
+    select * from test_failures
+    union all
+    select * from rejected_legs
+)
+
+select
+    '{{ invocation_id }}' as dbt_invocation_id,
+    cast('{{ run_started_at }}' as timestamp with time zone) as found_at,
+    source_name,
+    finding_kind,
+    model_name,
+    check_name,
+    check_description,
+    count(*) as failing_rows,
+    {{ dbt.listagg('example_key', "'; '", 'order by example_key', 5) }} as first_examples,
+    details_relation
+from failing_rows
+group by source_name, finding_kind, model_name, check_name, check_description, details_relation
