@@ -276,7 +276,7 @@ def test_calls_csv_agrees_with_summary(out: Path, summary: dict) -> None:
     with open(out / "truth" / "calls.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == ["site", "call_key", "direction", "disposition", "start_utc",
-                             "talk_seconds", "from", "to"]  # fmt: skip
+                             "talk_seconds", "from", "to", "answer_utc", "end_utc"]  # fmt: skip
     assert len(rows) == summary["totals"]["calls"]
     for site, truth in summary["sites"].items():
         mine = [r for r in rows if r["site"] == site]

@@ -6,7 +6,9 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from ringledger.demo.company import build_company
 from ringledger.demo.model import Params
+from ringledger.demo.pbx import PBX_TYPES
 from ringledger.settings import Settings
 
 MAX_EMPLOYEES = 1800  # the Berlin extension range 2000-2999 holds 55 % of them
@@ -24,6 +26,28 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(f"expected an ISO date like 2026-08-03, got {text!r}") from error
+
+
+def _pbx_choice(text: str) -> tuple[tuple[str, str], ...]:
+    """``berlin=cucm,london=asterisk`` as ((site, pbx), ...), every site and PBX checked."""
+    sites = [site.id for site in build_company(1).sites]
+    chosen: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        site, _, pbx = item.partition("=")
+        if site not in sites or pbx not in PBX_TYPES or site in chosen:
+            raise argparse.ArgumentTypeError(
+                f"expected SITE=PBX pairs with SITE one of {', '.join(sites)} (each once) and PBX one of "
+                f"{', '.join(PBX_TYPES)}, got {item!r}"
+            )
+        chosen[site] = pbx
+    return tuple(chosen.items())
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+    return value
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -46,6 +70,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--employees", type=_positive, default=defaults.employees,
                         help=f"head count, split 55/35/10 %% over Berlin, Chicago, London; at most "
                              f"{MAX_EMPLOYEES} (default: %(default)s)")  # fmt: skip
+    parser.add_argument("--pbx", type=_pbx_choice, default=defaults.pbx, metavar="SITE=PBX,...",
+                        help="another PBX for some sites, e.g. berlin=cucm,chicago=asterisk (default: "
+                             "berlin=asterisk, chicago=cucm, london=ipoffice)")  # fmt: skip
+    parser.add_argument("--clock-change-calls", type=_count, default=defaults.clock_change_calls,
+                        metavar="N", help="N more calls at each site within two hours of each of its "
+                                          "clock changes in the period, a few of them across the change "
+                                          "(default: %(default)s)")  # fmt: skip
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
                         help="output folder (default: the input folder of the installation, "
                              "RINGLEDGER_INPUT or RINGLEDGER_HOME/demo)")  # fmt: skip
@@ -58,7 +89,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"demo-data: --employees must be between 12 and {MAX_EMPLOYEES}, got {args.employees}")
         return 2
     params = Params(seed=args.seed, calls=args.calls, days=args.days, start=args.start,
-                    employees=args.employees)  # fmt: skip
+                    employees=args.employees, pbx=args.pbx,
+                    clock_change_calls=args.clock_change_calls)  # fmt: skip
     out_dir = (args.out or Settings.from_env().input_dir).resolve()
     result = generate(params, out_dir)
     sites = ", ".join(f"{t.site} {t.calls:,} calls / {t.records:,} records" for t in result.per_site)
@@ -68,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
         f"{result.cmr_records:,} CMRs, over {params.days} days from {params.start} "
         f"(seed {params.seed}, {params.employees} employees). Full trunks turned away "
         f"{result.lost_inbound:,} inbound calls and failed {result.failed_outbound:,} outbound "
-        f"calls. Ground truth: {out_dir / 'truth' / 'summary.json'}."
+        f"calls. Ground truth: {out_dir / 'truth' / 'summary.json'} (calls per UTC hour in "
+        f"calls_per_hour.csv)."
     )
     return 0

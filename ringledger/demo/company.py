@@ -77,6 +77,7 @@ class Site:
     # outbound least-cost routing: number category -> trunk id (default: first trunk)
     routes: dict[int, str] = field(default_factory=dict)
     index: int = 0
+    serial_offset: int = 0  # added to the PBX's call counter: another PBX type than the site's own
 
     def direct_did(self, extension: int) -> str:
         """The direct-dial company number of an extension."""
@@ -97,8 +98,15 @@ class Company:
         return [t for s in self.sites for t in s.trunks]
 
 
-def build_company(days: int) -> Company:
-    """The three sites with their static configuration (campaign days scaled to the period)."""
+SERIAL_BLOCK = 100_000_000
+
+
+def build_company(days: int, pbx: tuple[tuple[str, str], ...] = ()) -> Company:
+    """The three sites with their static configuration (campaign days scaled to the period).
+
+    ``pbx`` gives some sites another PBX type (``("berlin", "cucm")``); ring groups that
+    log a leg per member rung come with Asterisk, wherever it runs.
+    """
 
     def day(fraction: float) -> int:
         return max(0, min(days - 1, int(days * fraction)))
@@ -192,6 +200,13 @@ def build_company(days: int) -> Company:
             routes={INTERNATIONAL: "london-gamma", FRAUD_PRONE: "london-gamma"},
         ),
     ]
+    chosen = dict(pbx)
+    for site in sites:
+        if site.id in chosen and chosen[site.id] != site.pbx:
+            site.pbx = chosen[site.id]
+            site.ring_groups = site.pbx == "asterisk"
+            # two sites on one PBX type must not share call ids (CUCM pkids are unique GUIDs)
+            site.serial_offset = SERIAL_BLOCK * (sites.index(site) + 1)
     index = 0
     for site_index, site in enumerate(sites):
         site.index = site_index

@@ -26,6 +26,7 @@ from ringledger.demo.traffic import (
     SiteTraffic,
     callback_calls,
     campaign_calls,
+    clock_change_calls,
     complete,
     everyday_calls,
     fraud_calls,
@@ -34,7 +35,13 @@ from ringledger.demo.traffic import (
     site_traffic,
 )
 from ringledger.demo.trunks import apply_channel_limits, assign_channels, size_channels
-from ringledger.demo.truth import SiteTruth, site_truth, write_calls_csv, write_summary
+from ringledger.demo.truth import (
+    SiteTruth,
+    site_truth,
+    write_calls_csv,
+    write_calls_per_hour,
+    write_summary,
+)
 
 FRAUD_SITE = "london"
 
@@ -83,6 +90,8 @@ def draw_calls(
         extra.append(complete(rng, peak_calls(rng, st, n, campaign_trunk.channels), st))
     fraud_site = next(st for st in traffic if st.site.id == FRAUD_SITE)
     extra.append(complete(rng, fraud_calls(rng, fraud_site, budget.fraud, params.days), fraud_site))
+    if params.clock_change_calls:
+        extra += [clock_change_calls(rng, st, params.clock_change_calls) for st in traffic]
     channels = [t.channels for t in company.trunks]
     return apply_channel_limits(Calls.concat([normal, *extra]), channels)
 
@@ -90,7 +99,7 @@ def draw_calls(
 def site_calls(calls: Calls, st: SiteTraffic) -> SiteCalls:
     mine = calls.take(np.flatnonzero(calls.site == st.site.index))
     legs = expand_legs(mine, st.site, st.members)
-    serial = PBX_TYPES[st.site.pbx].serials(mine, legs)
+    serial = PBX_TYPES[st.site.pbx].serials(mine, legs) + st.site.serial_offset
     return SiteCalls(st.site, mine, serial, legs)
 
 
@@ -121,7 +130,7 @@ def generate(params: Params, out_dir: Path) -> Result:
     began = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(params.seed)
-    company = build_company(params.days)
+    company = build_company(params.days, params.pbx)
     directory: Directory = build_directory(rng, company, params.employees, params.start, params.days)
     traffic = [site_traffic(rng, site, params, directory) for site in company.sites]
     calls, lost, failed = draw_calls(rng, params, company, traffic)
@@ -152,6 +161,7 @@ def generate(params: Params, out_dir: Path) -> Result:
         "outbound_failed_trunk_full": failed,
     }
     paths.append(write_summary(params, truths, totals, out_dir))
+    paths.append(write_calls_per_hour(all_sites, out_dir))
     calls_csv = write_calls_csv(all_sites, out_dir)
     if calls_csv:
         paths.append(calls_csv)

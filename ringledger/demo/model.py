@@ -36,6 +36,8 @@ class Params:
     days: int = 90
     start: dt.date = dt.date(2026, 8, 3)
     employees: int = 300
+    pbx: tuple[tuple[str, str], ...] = ()  # (site id, PBX type) replacing a site's own PBX
+    clock_change_calls: int = 0  # extra calls around each clock change of each site
 
     @property
     def end(self) -> dt.date:

@@ -3,7 +3,8 @@
 The list is built from parts, each a :class:`~ringledger.demo.model.Calls` table:
 everyday traffic following each site's working-day curve, inbound bursts after
 marketing campaigns, call-backs to missed callers, a flood of calls that fills a
-trunk, and one toll-fraud night. Trunk limits are applied afterwards
+trunk, one toll-fraud night, and (on request) busy nights around each clock change.
+Trunk limits are applied afterwards
 (:mod:`ringledger.demo.trunks`).
 """
 
@@ -39,8 +40,8 @@ from ringledger.demo.model import (
 )
 from ringledger.demo.numbers import NumberPool
 
-BASE, CAMPAIGN, CALLBACK, PEAK, FRAUD = range(5)
-KINDS = ("base", "campaign", "callback", "peak", "fraud")
+BASE, CAMPAIGN, CALLBACK, PEAK, FRAUD, CLOCK_CHANGE = range(6)
+KINDS = ("base", "campaign", "callback", "peak", "fraud", "clock_change")
 
 # relative call volume per local hour on a working day: morning ramp, lunch dip, evening tail
 WORKDAY = np.array([0.02, 0.01, 0.008, 0.008, 0.01, 0.03, 0.10, 0.35, 0.80, 1.00, 1.00, 0.95,
@@ -378,6 +379,46 @@ def fraud_calls(rng: np.random.Generator, st: SiteTraffic, n: int, days: int) ->
     calls.remote[:] = st.pool.pick(rng, calls.category)
     calls.kind[:] = FRAUD
     return calls
+
+
+CLOCK_CHANGE_WINDOW = 2 * 3600  # seconds either side of a change in which its calls start
+
+
+def clock_changes(st: SiteTraffic) -> np.ndarray:
+    """UTC epoch seconds of the site's clock changes inside the period (all on whole hours)."""
+    clock = st.clock
+    hours = np.flatnonzero(np.diff(clock.offsets)) + 1
+    moments = clock.origin + hours.astype(np.int64) * 3600
+    return moments[(moments >= st.period_start) & (moments < st.period_end)]
+
+
+def clock_change_calls(rng: np.random.Generator, st: SiteTraffic, per_change: int) -> Calls:
+    """A busy night around each clock change: ``per_change`` calls starting within two hours
+    of it (so an autumn change has calls in both readings of its repeated hour), a few of
+    them outbound and long enough to run across the change."""
+    parts = []
+    for moment in clock_changes(st):
+        calls = empty_calls(per_change)
+        spanning = max(2, per_change // 12)
+        starts = moment + rng.integers(-CLOCK_CHANGE_WINDOW, CLOCK_CHANGE_WINDOW, size=per_change)
+        starts[:spanning] = moment - rng.integers(5 * 60, 40 * 60, size=spanning)
+        calls.start[:] = starts
+        p_in, p_out, _ = DIRECTION_SHARE[False]
+        u = rng.random(per_change)
+        calls.direction[:] = np.select([u < p_in, u < p_in + p_out], [INBOUND, OUTBOUND], INTERNAL)
+        calls.direction[:spanning] = OUTBOUND
+        calls.kind[:] = CLOCK_CHANGE
+        complete(rng, calls, st)
+        calls.disposition[:spanning] = ANSWERED
+        calls.talk[:spanning] = rng.integers(45 * 60, 80 * 60, size=spanning)
+        calls.ring[:spanning] = np.maximum(calls.ring[:spanning], 3)
+        calls.transfer_at[:spanning] = 0
+        calls.ring2[:spanning] = 0
+        parts.append(calls)
+    if not parts:
+        return empty_calls(0)
+    calls = Calls.concat(parts)
+    return calls.take(np.argsort(calls.start, kind="stable"))
 
 
 def replace_with_callbacks(rng: np.random.Generator, base: Calls, callbacks: Calls) -> Calls:

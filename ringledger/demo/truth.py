@@ -1,4 +1,5 @@
-"""Ground truth from the generator's own call list: ``truth/summary.json`` and ``calls.csv``.
+"""Ground truth from the generator's own call list: ``truth/summary.json``,
+``calls_per_hour.csv`` and ``calls.csv``.
 
 Call-level semantics (the warehouse uses the same): a call is every record
 sharing its key (Asterisk linkedid, CUCM globalCallID_callId, IP Office Call
@@ -19,7 +20,7 @@ import pyarrow.csv as pacsv
 
 from ringledger.demo import textcols as tc
 from ringledger.demo.legs import SiteCalls
-from ringledger.demo.model import DIRECTIONS, DISPOSITIONS, INBOUND, OUTBOUND, Params
+from ringledger.demo.model import ANSWERED, DIRECTIONS, DISPOSITIONS, INBOUND, OUTBOUND, Params
 from ringledger.demo.pbx import call_keys
 
 CALLS_CSV_LIMIT = 200_000
@@ -78,6 +79,8 @@ def write_summary(params: Params, truths: list[SiteTruth], totals: dict[str, int
             "days": params.days,
             "start": params.start.isoformat(),
             "employees": params.employees,
+            **({"pbx": dict(params.pbx)} if params.pbx else {}),
+            **({"clock_change_calls": params.clock_change_calls} if params.clock_change_calls else {}),
         },
         "totals": totals,
         "sites": sites,
@@ -85,6 +88,31 @@ def write_summary(params: Params, truths: list[SiteTruth], totals: dict[str, int
     path = out_dir / "truth" / "summary.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def _utc_text(epoch: np.ndarray) -> pa.Array:
+    """``YYYY-MM-DDTHH:MM:SSZ`` of UTC epoch seconds."""
+    return pc.binary_join_element_wise(pc.replace_substring(tc.timestamps(epoch), " ", "T"), "Z", "")
+
+
+def write_calls_per_hour(sites: list[SiteCalls], out_dir: Path) -> Path:
+    """Calls per site and UTC hour of their start (only hours with calls), in site and hour order."""
+    tables = []
+    for data in sites:
+        hours, counts = np.unique(data.calls.start // 3600, return_counts=True)
+        tables.append(
+            pa.table(
+                {
+                    "site": pa.array([data.site.id] * len(hours), pa.string()),
+                    "hour_utc": _utc_text(hours * 3600),
+                    "calls": pa.array(counts.astype(np.int64)),
+                }
+            )
+        )
+    path = out_dir / "truth" / "calls_per_hour.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pacsv.write_csv(pa.concat_tables(tables), path, pacsv.WriteOptions(quoting_style="none"))
     return path
 
 
@@ -103,9 +131,8 @@ def write_calls_csv(sites: list[SiteCalls], out_dir: Path) -> Path | None:
             tc.ints(calls.did),
             pc.if_else(pa.array(calls.direction == OUTBOUND), external, tc.ints(calls.ext2)),
         )
-        start = pc.binary_join_element_wise(
-            pc.replace_substring(tc.timestamps(calls.start), " ", "T"), "Z", ""
-        )
+        answered = calls.disposition == ANSWERED
+        answer = tc.where(answered, _utc_text(calls.start + calls.ring), "")
         tables.append(
             pa.table(
                 {
@@ -113,10 +140,12 @@ def write_calls_csv(sites: list[SiteCalls], out_dir: Path) -> Path | None:
                     "call_key": call_keys(data.site.pbx, calls, data.serial),
                     "direction": tc.pick(DIRECTIONS, calls.direction),
                     "disposition": tc.pick(DISPOSITIONS, calls.disposition),
-                    "start_utc": start,
+                    "start_utc": _utc_text(calls.start),
                     "talk_seconds": pa.array(calls.talk.astype(np.int64)),
                     "from": pc.if_else(pa.array(calls.direction == INBOUND), external, caller),
                     "to": to,
+                    "answer_utc": answer,
+                    "end_utc": _utc_text(calls.end),
                 }
             )
         )
