@@ -1,191 +1,32 @@
 {{ config(materialized='view') }}
 {#-
-  The canonical call-leg schema: every PBX format's legs in one shape, with site,
+  The canonical call-leg schema: every format's legs (int_call_legs_mapped) with site,
   UTC and local times, leg direction, trunk, extension and the external number in E.164.
-  Each format contributes one CTE mapping its staging model onto the same columns:
-  the endpoints on each side (a trunk's name on the PBX, or an extension) decide
-  direction; a format that stamps UTC leaves the local times null and vice versa.
-  A new format is one more CTE and one more union branch. Branches are unioned by
-  name, so a column only some formats have (record_part, recording_ref) is null elsewhere.
-  A view: int_call_legs_unioned reads it filtered by landed file (the filter reaches the
-  raw tables), so an incremental build stages only the files of the days it rebuilds.
+  The endpoints on each side (a trunk's name on the PBX, or an extension) decide direction.
+  A view: int_call_legs_unioned and int_rebuild_scope read it filtered by landed file (the
+  filter reaches the raw tables), so an incremental build stages only the files it rebuilds.
+
+  Local times become UTC unambiguously (docs/clock-changes.md). Each leg has one anchor,
+  the time that decides the others: its end where the PBX writes it (records are written
+  when a call ends), else its start. The other times follow from the anchor by the
+  record's own durations, so a call across a clock change keeps its true length. An
+  anchor in the hour the clock went back over takes, in this order of evidence:
+    pbx_record_time  the PBX's own UTC record time (IP Office R11): the reading whose end is not after it;
+    written_start    the record's written start is outside that hour: start + duration;
+    pbx_epoch        the UTC instant in the record's uniqueid/callid equals a reading of the start;
+    spans_fold       start and end are both in that hour but only start first, end second fits its duration;
+    write_order_*    the order the PBX wrote its records in the landed file: the records after
+                     the point where the file's call ends step back in time (or pass the repeated
+                     hour) were written after the clock went back, and take the second reading;
+    no_evidence_first  a file that never shows the clock going back: the first reading.
+  A time the clock skipped (spring) is read with the offset before the change (skipped_hour);
+  any other is 'unambiguous' ('pbx_utc' for a PBX that writes UTC). utc_rule says which.
 -#}
-with asterisk_cdr_csv as (
-{{ asterisk_leg_branch('stg_asterisk_cdr_csv__legs', 'asterisk_cdr_csv') }}
-),
 
-cisco_cucm_cdr as (
-    select
-        {{ leg_lineage('cisco_cucm_cdr') }},
-        call_key_in_source, origination_epoch as sequence_in_call,
-        null::timestamp as started_at_local, null::timestamp as answered_at_local, null::timestamp as ended_at_local,
-        started_at_utc, answered_at_utc, ended_at_utc,
-        {{ leg_outcome_and_parties() }},
-        orig_device as from_endpoint, dest_device as to_endpoint,
-        caller_number as from_extension, final_called_number as to_extension,
-        hunt_pilot_dn as queue_name
-    from {{ ref('stg_cisco_cucm_cdr__legs') }}
-),
+{%- set zone = 'site_timezone' -%}
 
-avaya_ipoffice_smdr as (
-    select
-        {{ leg_lineage('avaya_ipoffice_smdr') }},
-        call_key_in_source, record_no as sequence_in_call,
-        {{ local_times_only() }},
-        {{ leg_outcome_and_parties() }},
-        case when direction_flag = 'I' then party2_line end as from_endpoint,
-        case when direction_flag <> 'I' then party2_line end as to_endpoint,
-        case when direction_flag <> 'I' then party1_extension end as from_extension,
-        case when direction_flag = 'I' then party1_extension else party2_extension end as to_extension,
-        null::varchar as queue_name
-    from {{ ref('stg_avaya_ipoffice_smdr__legs') }}
-),
-
-asterisk_cdr_custom as (
-{{ asterisk_leg_branch('stg_asterisk_cdr_custom__legs', 'asterisk_cdr_custom') }}
-),
-
-asterisk_cdr_db as (
-{{ asterisk_leg_branch('stg_asterisk_cdr_db__legs', 'asterisk_cdr_db', where='is_call_record', extra_columns='recording_file as recording_ref') }}
-),
-
-threecx_cdr as (
-    select
-        {{ leg_lineage('threecx_cdr') }},
-        call_key_in_source, record_no as sequence_in_call,
-        {{ local_times_only() }},
-        {{ leg_outcome_and_parties() }},
-        from_party_dn as from_endpoint, to_party_dn as to_endpoint,
-        from_party_extension as from_extension, to_party_extension as to_extension,
-        null::varchar as queue_name,
-        to_party_is_external as to_is_external
-    from {{ ref('stg_threecx_cdr__legs') }}
-),
-
-freeswitch_cdr_csv as (
-    select
-        {{ leg_lineage('freeswitch_cdr_csv') }},
-        call_key_in_source, record_no as sequence_in_call,
-        {{ local_times_only() }},
-        {{ leg_outcome_and_parties() }},
-        dialplan_context as from_endpoint, null::varchar as to_endpoint,
-        caller_number as from_extension, called_number as to_extension,
-        null::varchar as queue_name
-    from {{ ref('stg_freeswitch_cdr_csv__legs') }}
-),
-
-grandstream_ucm_api as (
-    select
-        {{ leg_lineage('grandstream_ucm_api') }},
-        call_key_in_source, acct_id as sequence_in_call,
-        {{ local_times_only() }},
-        {{ leg_outcome_and_parties() }},
-        src_trunk_name as from_endpoint, dst_trunk_name as to_endpoint,
-        channel_extension as from_extension, dst_channel_extension as to_extension,
-        case when action_type like 'RINGGROUP[%' or action_type like 'QUEUE[%' then action_type end as queue_name,
-        cdr_part as record_part,
-        recording_files as recording_ref
-    from {{ ref('stg_grandstream_ucm_api__legs') }}
-    where counts_as_leg
-),
-
-mitel_5000_smdr as (
-    select
-        {{ leg_lineage('mitel_5000_smdr') }},
-        landed_file_sha256 || ':' || record_no as call_key_in_source, record_no as sequence_in_call,
-        {{ local_times_only() }},
-        leg_disposition, billable_seconds, null::varchar as account_code,
-        case when is_incoming then digits else extension end as caller_number,
-        case when is_incoming then extension else digits end as called_number,
-        case when is_incoming then trunk end as from_endpoint, case when not is_incoming then trunk end as to_endpoint,
-        case when not is_incoming then extension end as from_extension,
-        case when is_incoming then extension end as to_extension,
-        null::varchar as queue_name
-    from {{ ref('stg_mitel_5000_smdr__legs') }}
-),
-
-mitel_mivb_smdr as (
-    select
-        {{ leg_lineage('mitel_mivb_smdr') }},
-        landed_file_sha256 || ':' || record_no as call_key_in_source, record_no as sequence_in_call,
-        {{ local_times_only() }},
-        leg_disposition, billable_seconds, account_code, calling_party as caller_number, called_number,
-        calling_party as from_endpoint, called_party as to_endpoint,
-        calling_party as from_extension, called_party as to_extension,
-        null::varchar as queue_name
-    from {{ ref('stg_mitel_mivb_smdr__legs') }}
-),
-
-avaya_cm_cdr as (
-    select
-        {{ leg_lineage('avaya_cm_cdr') }},
-        landed_file_sha256 || ':' || record_no as call_key_in_source, record_no as sequence_in_call,
-        {{ local_times_only() }},
-        leg_disposition, billable_seconds, account_code, calling_number as caller_number,
-        dialed_number as called_number,
-        incoming_trunk as from_endpoint, outgoing_trunk as to_endpoint,
-        calling_number as from_extension, case when record_kind <> 'outgoing' then dialed_number end as to_extension,
-        null::varchar as queue_name
-    from {{ ref('stg_avaya_cm_cdr__legs') }}
-),
-
-panasonic_smdr as (
-    select
-        {{ leg_lineage('panasonic_smdr') }},
-        landed_file_sha256 || ':' || record_no as call_key_in_source, record_no as sequence_in_call,
-        {{ local_times_only() }},
-        {{ leg_outcome_and_parties() }},
-        from_co_line as from_endpoint, to_co_line as to_endpoint,
-        case when not is_incoming then extension end as from_extension,
-        case when is_incoming then extension when is_intercom then called_number end as to_extension,
-        null::varchar as queue_name
-    from {{ ref('stg_panasonic_smdr__legs') }}
-),
-
-nec_smdr as (
-    select
-        {{ leg_lineage('nec_smdr') }},
-        landed_file_sha256 || ':' || record_no as call_key_in_source, record_no as sequence_in_call,
-        {{ local_times_only() }},
-        {{ leg_outcome_and_parties() }},
-        case when record_kind = 'incoming' then route_number end as from_endpoint,
-        case when record_kind = 'outgoing' then route_number end as to_endpoint,
-        calling_number as from_extension, called_party_number as to_extension,
-        null::varchar as queue_name
-    from {{ ref('stg_nec_smdr__legs') }}
-),
-
-unioned as (
-    select * from asterisk_cdr_csv
-    union all by name
-    select * from cisco_cucm_cdr
-    union all by name
-    select * from avaya_ipoffice_smdr
-    union all by name
-    select * from asterisk_cdr_custom
-    union all by name
-    select * from asterisk_cdr_db
-    union all by name
-    select * from threecx_cdr
-    union all by name
-    select * from freeswitch_cdr_csv
-    union all by name
-    select * from mitel_5000_smdr
-    union all by name
-    select * from mitel_mivb_smdr
-    union all by name
-    select * from avaya_cm_cdr
-    union all by name
-    select * from panasonic_smdr
-    union all by name
-    select * from nec_smdr
-    {# last and by name: one Grandstream line holds several CDRs, record_part tells them apart #}
-    union all by name
-    select * from grandstream_ucm_api
-),
-
-sources as (
-    select * from {{ ref('stg_config__sources') }}
+with legs as (
+    select * from {{ ref('int_call_legs_mapped') }}
 ),
 
 sites as (
@@ -200,52 +41,183 @@ dids as (
     select * from {{ ref('stg_config__dids') }}
 ),
 
-loaded_files as (
-    select source as source_name, sha256 as landed_file_sha256, loaded_at
-    from {{ source('raw', 'loaded_files') }}
+own_evidence as (
+    {{ legs_on_site_clock('legs') }}
+),
+
+{# write order near autumn changes: the leg's call, and its file's point after the change #}
+write_order as (
+    select * from {{ ref('int_clock_change_write_order') }}
+),
+
+file_changes as (
+    select distinct
+        source_name, landed_file_sha256, clock_changed_at_utc, landed_at, original_name,
+        first_position_after_change, went_back
+    from write_order
+),
+
+{# a file landed after another file of the same source that saw the clock go back that night
+   was written after the change from its first record on #}
+file_positions_after_change as (
+    select
+        files.source_name,
+        files.landed_file_sha256,
+        files.clock_changed_at_utc,
+        case
+            when exists (
+                select 1 from file_changes as earlier
+                where earlier.source_name = files.source_name
+                    and earlier.clock_changed_at_utc = files.clock_changed_at_utc
+                    and earlier.went_back
+                    and (
+                        earlier.landed_at < files.landed_at
+                        or (earlier.landed_at = files.landed_at and earlier.original_name < files.original_name)
+                    )
+            ) then 0
+            else files.first_position_after_change
+        end as first_position_after_change
+    from file_changes as files
+),
+
+anchored as (
+    select
+        own_evidence.*,
+        case
+            when own_evidence.own_rule is not null or own_evidence.anchor_local is null
+                then own_evidence.own_anchor_utc
+            when file_folds.first_position_after_change is null then {{ first_reading('own_evidence.anchor_local') }}
+            when calls.call_position < file_folds.first_position_after_change
+                then {{ first_reading('own_evidence.anchor_local') }}
+            when own_evidence.written_times <> 'start' then {{ second_reading('own_evidence.anchor_local') }}
+            {# a start written after the change: the second reading, unless the call then ends
+               after calls written later than it (it began before the change and ran across it) #}
+            when {{ plus_seconds(first_reading('own_evidence.started_at_local'), 'own_evidence.start_to_end') }}
+                < own_evidence.clock_changed_at_utc
+                then {{ second_reading('own_evidence.started_at_local') }}
+            when calls.earliest_end_after
+                < {{ plus_seconds('own_evidence.ended_at_local', '-' ~ write_order_tolerance_seconds()) }}
+                then {{ first_reading('own_evidence.started_at_local') }}
+            else {{ second_reading('own_evidence.started_at_local') }}
+        end as anchor_utc,
+        case
+            when own_evidence.own_rule is not null or own_evidence.anchor_local is null
+                then own_evidence.own_rule
+            when file_folds.first_position_after_change is null then 'no_evidence_first'
+            when calls.call_position < file_folds.first_position_after_change then 'write_order_first'
+            when own_evidence.written_times = 'start'
+                and {{ plus_seconds(first_reading('own_evidence.started_at_local'), 'own_evidence.start_to_end') }}
+                >= own_evidence.clock_changed_at_utc
+                and calls.earliest_end_after
+                < {{ plus_seconds('own_evidence.ended_at_local', '-' ~ write_order_tolerance_seconds()) }}
+                then 'write_order_first'
+            else 'write_order_second'
+        end as utc_rule
+    from own_evidence
+    left join write_order as calls
+        on own_evidence.source_name = calls.source_name
+        and own_evidence.landed_file_sha256 = calls.landed_file_sha256
+        and own_evidence.clock_changed_at_utc = calls.clock_changed_at_utc
+        and own_evidence.call_key_in_source = calls.call_key_in_source
+    left join file_positions_after_change as file_folds
+        on own_evidence.source_name = file_folds.source_name
+        and own_evidence.landed_file_sha256 = file_folds.landed_file_sha256
+        and own_evidence.clock_changed_at_utc = file_folds.clock_changed_at_utc
+),
+
+{# the other times from the anchor: by the record's durations, or as written where that is unambiguous #}
+timed_ends as (
+    select
+        *,
+        case
+            when written_times = 'utc' then started_at_utc
+            when written_times = 'start' then anchor_utc
+            when written_times = 'end' then {{ moved_by('anchor_utc', 'ended_at_local', 'started_at_local') }}
+            when clock_change_kind is null then {{ moved_by('anchor_utc', 'ended_at_local', 'started_at_local') }}
+            when {{ clock_reading('started_at_local') }} <> 'repeated' then {{ unambiguous_utc('started_at_local', zone) }}
+            when start_to_end_seconds is not null
+                then {{ nearest_reading('started_at_local', plus_seconds('anchor_utc', '-start_to_end_seconds')) }}
+            else {{ latest_reading_by('started_at_local', 'anchor_utc') }}
+        end as start_utc,
+        case
+            when written_times = 'utc' then ended_at_utc
+            when written_times = 'start' then {{ moved_by('anchor_utc', 'started_at_local', 'ended_at_local') }}
+            else anchor_utc
+        end as end_utc
+    from anchored
+),
+
+timed as (
+    select
+        *,
+        case
+            when written_times = 'utc' then answered_at_utc
+            when answered_at_local is null then null
+            when written_times in ('start', 'start_end')
+                then {{ moved_by('start_utc', 'started_at_local', 'answered_at_local') }}
+            when written_times = 'end' or clock_change_kind is null
+                then {{ moved_by('end_utc', 'ended_at_local', 'answered_at_local') }}
+            when {{ clock_reading('answered_at_local') }} <> 'repeated' then {{ unambiguous_utc('answered_at_local', zone) }}
+            when answer_to_end_seconds is not null
+                then {{ nearest_reading('answered_at_local', plus_seconds('end_utc', '-answer_to_end_seconds')) }}
+            else {{ latest_reading_by('answered_at_local', 'end_utc') }}
+        end as answer_utc
+    from timed_ends
 ),
 
 classified as (
     select
-        unioned.* exclude (started_at_utc, answered_at_utc, ended_at_utc, started_at_local, answered_at_local, ended_at_local),
-        sites.site_id,
-        sites.site_timezone,
-        loaded_files.loaded_at,
-        coalesce(unioned.started_at_utc, timezone('UTC', timezone(sites.site_timezone, unioned.started_at_local))) as started_at_utc,
-        coalesce(unioned.answered_at_utc, timezone('UTC', timezone(sites.site_timezone, unioned.answered_at_local))) as answered_at_utc,
-        coalesce(unioned.ended_at_utc, timezone('UTC', timezone(sites.site_timezone, unioned.ended_at_local))) as ended_at_utc,
-        coalesce(unioned.started_at_local, timezone(sites.site_timezone, timezone('UTC', unioned.started_at_utc))) as started_at_local,
+        timed.* exclude (
+            started_at_utc, answered_at_utc, ended_at_utc, started_at_local, answered_at_local, ended_at_local,
+            start_utc, answer_utc, end_utc, anchor_local, anchor_utc, own_anchor_utc, own_rule, start_to_end,
+            anchor_reading, start_reading, epoch_reading, spans_change,
+            written_times, start_to_end_seconds, answer_to_end_seconds, pbx_epoch_utc, written_at_utc,
+            talk_is_end_minus_start, billable_seconds, landed_at, original_name, clock_change_kind, clock_changed_at_utc,
+            clock_offset_before, clock_offset_after, clock_local_from, clock_local_to
+        ),
+        timed.start_utc as started_at_utc,
+        timed.answer_utc as answered_at_utc,
+        timed.end_utc as ended_at_utc,
         case
-            when trunk_in.trunk_id is not null and (trunk_out.trunk_id is not null or unioned.to_is_external) then 'transit'
+            when timed.written_times = 'utc' then {{ utc_to_local('timed.start_utc', 'timed.site_timezone') }}
+            when timed.clock_change_kind is null then timed.started_at_local
+            else {{ clock_local_of('timed.start_utc') }}
+        end as started_at_local,
+        {# talk counted from the stamps: as long as the call really was across a change #}
+        case
+            when timed.talk_is_end_minus_start and timed.clock_change_kind is not null
+                then timed.billable_seconds
+                    + {{ seconds_between('timed.start_utc', 'timed.end_utc') }}
+                    - {{ seconds_between('timed.started_at_local', 'timed.ended_at_local') }}
+            else timed.billable_seconds
+        end as billable_seconds,
+        case
+            when trunk_in.trunk_id is not null and (trunk_out.trunk_id is not null or timed.to_is_external) then 'transit'
             when trunk_in.trunk_id is not null then 'inbound'
-            when trunk_out.trunk_id is not null or unioned.to_is_external then 'outbound'
+            when trunk_out.trunk_id is not null or timed.to_is_external then 'outbound'
             else 'internal'
         end as leg_direction,
         coalesce(trunk_in.trunk_id, trunk_out.trunk_id) as trunk_id,
-        case when trunk_in.trunk_id is not null then unioned.to_extension else unioned.from_extension end as extension,
+        case when trunk_in.trunk_id is not null then timed.to_extension else timed.from_extension end as extension,
         case
-            when trunk_out.trunk_id is not null or unioned.to_is_external
-                then {{ to_e164('unioned.called_number', 'sites', strip_access=true) }}
-            when trunk_in.trunk_id is not null then {{ to_e164('unioned.caller_number', 'sites') }}
+            when trunk_out.trunk_id is not null or timed.to_is_external
+                then {{ to_e164('timed.called_number', 'sites', strip_access=true) }}
+            when trunk_in.trunk_id is not null then {{ to_e164('timed.caller_number', 'sites') }}
         end as external_number_e164,
         {# the company number dialled: as written (E.164 digits) or in the site's national form #}
         case when trunk_in.trunk_id is not null then coalesce(did_as_written.did_e164, did_national.did_e164) end
             as company_number_e164
-    from unioned
-    inner join sources on unioned.source_name = sources.source_name
-    inner join sites on sources.site_id = sites.site_id
-    inner join loaded_files
-        on unioned.source_name = loaded_files.source_name
-        and unioned.landed_file_sha256 = loaded_files.landed_file_sha256
+    from timed
+    inner join sites on timed.site_id = sites.site_id
     left join trunks as trunk_in
-        on sites.site_id = trunk_in.site_id and unioned.from_endpoint = trunk_in.pbx_name
+        on timed.site_id = trunk_in.site_id and timed.from_endpoint = trunk_in.pbx_name
     left join trunks as trunk_out
-        on sites.site_id = trunk_out.site_id and unioned.to_endpoint = trunk_out.pbx_name
+        on timed.site_id = trunk_out.site_id and timed.to_endpoint = trunk_out.pbx_name
     left join dids as did_as_written
-        on sites.site_id = did_as_written.site_id and unioned.called_number = did_as_written.did_e164
+        on timed.site_id = did_as_written.site_id and timed.called_number = did_as_written.did_e164
     left join dids as did_national
-        on sites.site_id = did_national.site_id
-        and {{ to_e164('unioned.called_number', 'sites') }} = did_national.did_e164
+        on timed.site_id = did_national.site_id
+        and {{ to_e164('timed.called_number', 'sites') }} = did_national.did_e164
 )
 
 select

@@ -36,7 +36,7 @@ select
     any_value(site_id) as site_id,
     any_value(site_timezone) as site_timezone,
     min(started_at_utc) as started_at_utc,
-    min(started_at_local) as started_at_local,
+    arg_min(started_at_local, started_at_utc) as started_at_local,  -- the first leg's: local times repeat in autumn
     any_value(call_date_local) as call_date_local,
     min(answered_at_utc) as answered_at_utc,
     max(ended_at_utc) as ended_at_utc,
