@@ -160,7 +160,7 @@ def stage_delimited(
             {f"WHERE line NOT IN {undecodable}" if again else ""}
             GROUP BY line"""
     )
-    if _line_spilled(con, path, plan.skip, blank, encoding):
+    if _line_spilled(con, path, plan.skip, blank, encoding) or _quoted_newline(con, plan):
         stage_by_line(con, fmt, plan.scan_columns, plan.skip, path, encoding, SCAN)
     elif again:
         lines = [r[0] for r in con.execute(f"SELECT DISTINCT line FROM {undecodable}").fetchall()]
@@ -184,6 +184,17 @@ def _line_spilled(con: duckdb.DuckDBPyConnection, path: Path, skip: int, blank: 
         return False
     scanned = con.execute(f"SELECT count(*) FROM {SCAN}").fetchall()[0][0]
     return scanned + rejected + blank + skip < count_lines(path)
+
+
+def _quoted_newline(con: duckdb.DuckDBPyConnection, plan: ScanPlan) -> bool:
+    """Whether a quoted field holds a newline: the record spans lines and the numbers after it shift.
+
+    Such a file is parsed line by line, where a line never spills into the next.
+    """
+    held = " OR ".join(f"contains({quote_ident(c)}, chr(10))" for c in plan.scan_columns)
+    return bool(
+        con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {SCAN} WHERE {held} LIMIT 1)").fetchall()[0][0]
+    )
 
 
 def count_lines(path: Path) -> int:
