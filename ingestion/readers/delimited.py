@@ -175,7 +175,10 @@ def stage_delimited(
 
 
 def _line_spilled(con: duckdb.DuckDBPyConnection, path: Path, skip: int, blank: int, encoding: str) -> bool:
-    """Whether a rejected record swallowed a following line (an unterminated quote reads on).
+    """Whether the scan's rows and rejects are not the file's lines, one for one.
+
+    A rejected record may swallow a following line (an unterminated quote reads on), or one
+    line may come out as a reject and a row.
 
     Only a file with rejects is counted again: without one every line is a row, blank or skipped.
     """
@@ -183,7 +186,7 @@ def _line_spilled(con: duckdb.DuckDBPyConnection, path: Path, skip: int, blank: 
     if not is_ascii_compatible(encoding) or not rejected:
         return False
     scanned = con.execute(f"SELECT count(*) FROM {SCAN}").fetchall()[0][0]
-    return scanned + rejected + blank + skip < count_lines(path)
+    return scanned + rejected + blank + skip != count_lines(path)  # a line read as a row and a reject
 
 
 def _quoted_newline(con: duckdb.DuckDBPyConnection, plan: ScanPlan) -> bool:
