@@ -252,7 +252,9 @@ def test_serial_keeps_what_the_line_delivered_while_the_collector_was_down(tmp_p
     controller, device = os.openpty()  # we hold the port open too, as the kernel needs to keep input
     tty.setraw(device)
     transport = _serial_transport(device)
-    thirds = [b"".join(RECORDS[start : start + 100]) for start in (0, 100, 200)]
+    # A closed pty holds a few kilobytes of unread input (n_tty's 4 KB, as a UART driver's buffer);
+    # past that the writer blocks. 30 records (3.5 KB) while down stay within it.
+    thirds = [b"".join(RECORDS[start:end]) for start, end in ((0, 100), (100, 130), (130, 300))]
     try:
         with running_collector(tmp_path, transport, serial_line.read_serial, continuous=True) as intake:
             wait_until(lambda: transport.device in intake.peers, what="port open")
