@@ -61,7 +61,7 @@ stop:
 	-scripts/superset.sh stop
 
 # --- tests and checks ---------------------------------------------------------
-test: env
+test: env lint
 	scripts/install-system-deps.sh
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
