@@ -164,10 +164,13 @@ SITES: dict[str, dict] = {
 }
 
 
-def build_input(root: Path) -> Path:
-    """An input folder: config/sites.yml, config/sources.yml, tariffs/, and a copy of each sample."""
+def build_input(root: Path, chosen: dict[str, dict] | None = None) -> Path:
+    """An input folder: config/sites.yml, config/sources.yml, tariffs/, and a copy of each sample.
+
+    ``chosen`` replaces SITES (tests/test_call_model_segments.py builds its own set).
+    """
     sites, sources = [], []
-    for site_id, site in SITES.items():
+    for site_id, site in (SITES if chosen is None else chosen).items():
         sites.append(
             {
                 "id": site_id,

@@ -18,17 +18,25 @@
     uniqueid, 3CX v15/v16 callid): when the channel or call was created;
   - written_at_utc: when the PBX wrote the record, in UTC (IP Office R11 SMDR record time);
   - talk_is_end_minus_start: billable seconds were counted from the start and end stamps.
+
+  What the PBX says beyond ring and talk (docs/call-model.md), null where a format does not say:
+  - hold_seconds, park_seconds: the leg's time on hold and parked (IP Office writes both;
+    Grandstream and Asterisk write a parked caller's time as a leg of its own, lastapp Park);
+  - released_by: 'caller' or 'called', the side that hung up (Cisco cause / OnBehalfOf, 3CX
+    reason-terminated).
 -#}
 
 {%- set asterisk_times -%}
         'start_answer_end' as written_times,
         duration_seconds as start_to_end_seconds,
         billable_seconds as answer_to_end_seconds,
-        {{ epoch_in_asterisk_uniqueid('unique_id') }} as pbx_epoch_utc
+        {{ epoch_in_asterisk_uniqueid('unique_id') }} as pbx_epoch_utc,
+        {{ parked_leg_seconds() }}
 {%- endset -%}
 {%- set asterisk_db_times -%}
         'start' as written_times,
-        {{ epoch_in_asterisk_uniqueid('unique_id') }} as pbx_epoch_utc
+        {{ epoch_in_asterisk_uniqueid('unique_id') }} as pbx_epoch_utc,
+        {{ parked_leg_seconds() }}
 {%- endset %}
 
 with asterisk_cdr_csv as (
@@ -45,7 +53,8 @@ cisco_cucm_cdr as (
         {{ leg_outcome_and_parties() }},
         orig_device as from_endpoint, dest_device as to_endpoint,
         caller_number as from_extension, final_called_number as to_extension,
-        hunt_pilot_dn as queue_name
+        hunt_pilot_dn as queue_name,
+        released_by
     from {{ ref('stg_cisco_cucm_cdr__legs') }}
 ),
 
@@ -61,7 +70,8 @@ avaya_ipoffice_smdr as (
         case when direction_flag <> 'I' then party2_line end as to_endpoint,
         case when direction_flag <> 'I' then party1_extension end as from_extension,
         case when direction_flag = 'I' then party1_extension else party2_extension end as to_extension,
-        null::varchar as queue_name
+        null::varchar as queue_name,
+        hold_seconds, park_seconds
     from {{ ref('stg_avaya_ipoffice_smdr__legs') }}
 ),
 
@@ -86,7 +96,8 @@ threecx_cdr as (
         from_party_dn as from_endpoint, to_party_dn as to_endpoint,
         from_party_extension as from_extension, to_party_extension as to_extension,
         null::varchar as queue_name,
-        to_party_is_external as to_is_external
+        to_party_is_external as to_is_external,
+        released_by
     from {{ ref('stg_threecx_cdr__legs') }}
 ),
 
@@ -119,7 +130,8 @@ grandstream_ucm_api as (
         channel_extension as from_extension, dst_channel_extension as to_extension,
         case when action_type like 'RINGGROUP[%' or action_type like 'QUEUE[%' then action_type end as queue_name,
         cdr_part as record_part,
-        recording_files as recording_ref
+        recording_files as recording_ref,
+        park_seconds
     from {{ ref('stg_grandstream_ucm_api__legs') }}
     where counts_as_leg
 ),

@@ -6,6 +6,9 @@
   first leg; the extension is the first one that answered, the final extension
   the last one that answered (who finally took the call after transfers). Quality flags
   are the distinct flags validation at load gave any of its legs' records, sorted.
+  Hold and park time are the sums over legs (null where the format writes neither); who
+  released the call is who released its last leg: the answered leg that ended last, else
+  the leg that ended last (docs/call-model.md).
   Incremental by (source, call_date_local), like every call-level model (macros/rebuild_scope.sql).
 -#}
 {{ incremental_by_rebuild_scope() }}
@@ -26,6 +29,21 @@ call_flags as (
     select call_id, string_agg(distinct quality_flag, ',' order by quality_flag) as quality_flags
     from leg_flags
     group by call_id
+),
+
+last_legs as (
+    select call_id, released_by
+    from (
+        select
+            call_id,
+            released_by,
+            row_number() over (
+                partition by call_id
+                order by case when leg_disposition = 'answered' then 0 else 1 end, ended_at_utc desc, leg_order desc
+            ) as position_from_end
+        from legs
+    ) as ordered
+    where position_from_end = 1
 ),
 
 calls as (
@@ -66,13 +84,17 @@ select
     string_agg(distinct recording_ref, ';' order by recording_ref) as recording_ref,
     count(*) as leg_count,
     max(loaded_at) as loaded_at,
-    coalesce(sum(billable_seconds), 0) as talk_seconds
+    coalesce(sum(billable_seconds), 0) as talk_seconds,
+    sum(hold_seconds) as hold_seconds,
+    sum(park_seconds) as park_seconds
 from legs
 group by call_id
 )
 
 select
     calls.*,
-    call_flags.quality_flags
+    call_flags.quality_flags,
+    last_legs.released_by
 from calls
 left join call_flags on calls.call_id = call_flags.call_id
+left join last_legs on calls.call_id = last_legs.call_id

@@ -88,6 +88,9 @@ select
         as integer
     ) as ring_seconds,
     cast(calls.talk_seconds as integer) as talk_seconds,
+    cast(calls.hold_seconds as integer) as hold_seconds,
+    cast(calls.park_seconds as integer) as park_seconds,
+    calls.released_by,
     cast(date_diff('second', calls.started_at_utc, calls.ended_at_utc) as integer) as duration_seconds,
     rated.tariff_plan,
     rated.destination,

@@ -4,7 +4,8 @@
   (lastapp ParkedCall) is the picking phone's view of the parked caller's leg: both are
   kept here but flagged, never counted as legs. The caller's channel keeps its uniqueid
   through parking, ring groups and transfers, while session changes when a parked call is
-  picked up: a call is the session of the first leg of its uniqueid.
+  picked up: a call is the session of the first leg of its uniqueid. The parked
+  caller's own leg (lastapp Park) is its time parked (park_seconds); the UCM writes no hold time.
 -#}
 with source as (
     select * from {{ source('grandstream_ucm_api', 'grandstream_ucm_api') }}
@@ -28,6 +29,7 @@ renamed as (
         nullif(dst_trunk_name, '') as dst_trunk_name,
         nullif(channel_ext, '') as channel_extension,
         nullif(dstchannel_ext, '') as dst_channel_extension,
+        nullif(dstchannel, '') as dst_channel,
         nullif(rtrim(recordfiles, '@'), '') as recording_files,
         try_strptime("start", '%Y-%m-%d %H:%M:%S') as started_at_local,
         try_strptime(nullif(answer, ''), '%Y-%m-%d %H:%M:%S') as pbx_answered_at_local,
@@ -60,5 +62,6 @@ select
         when unique_id is null then session_id
         else first_value(session_id) over (partition by source_name, unique_id order by started_at_local, acct_id)
     end as call_key_in_source,
-    case when leg_disposition = 'answered' then pbx_answered_at_local end as answered_at_local
+    case when leg_disposition = 'answered' then pbx_answered_at_local end as answered_at_local,
+    {{ parked_leg_seconds() }}
 from flagged

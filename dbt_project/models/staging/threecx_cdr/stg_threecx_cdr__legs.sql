@@ -84,6 +84,11 @@ select
         when reason_terminated in ('Failed', 'NoRouteExists', 'NotAvailable') then 'failed'
         else 'no_answer'
     end as leg_disposition,
+    {# TerminatedBySrc / TerminatedByDst: the calling / called side hung up (docs/call-model.md) #}
+    case reason_terminated
+        when 'TerminatedBySrc' then 'caller'
+        when 'TerminatedByDst' then 'called'
+    end as released_by,
     {# only numbered DNs are extensions, and an outside party's DN (a line, or the number itself) is none #}
     case
         when regexp_full_match(from_party_dn, '[0-9]+') and not from_party_is_external then from_party_dn
