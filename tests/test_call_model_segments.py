@@ -136,15 +136,15 @@ def test_threecx_release_is_reason_terminated(warehouse):
 
 def test_grandstream_parked_caller_time_is_park_time(warehouse):
     """Uniqueid .2641: parked at lot 71 09:34:32-09:35:07 (35 s), then talked 30 s with 203.
-    Uniqueid .2693: parked 11:04:18-11:05:34 (75 s). No other leg is a parked caller's; the UCM
-    writes no hold time."""
+    Uniqueid .2693: parked 11:04:18-11:05:34 (75 s). No other call has a parked caller's leg:
+    null, as is hold time (the UCM writes none)."""
     park = dict(
         warehouse.execute(
             "SELECT coalesce(park_seconds, -1), count(*) FROM fct_calls "
             "WHERE site_id = 'grandstream' GROUP BY 1"
         ).fetchall()
     )
-    assert park == {35: 1, 75: 1, 0: 11}
+    assert park == {35: 1, 75: 1, -1: 11}
     assert warehouse.execute(
         "SELECT count(*) FROM fct_calls WHERE site_id = 'grandstream' AND hold_seconds IS NOT NULL"
     ).fetchone() == (0,)

@@ -1,9 +1,10 @@
 {#-
   One typed row per Cisco UCM CDR (a call leg); times are UTC epoch seconds in the file.
-  Who released the leg (docs/call-model.md): the side whose cause value is set, the other
-  side's being 0 (CUCM writes the clearing party's cause, 0 on the other side; 126 / 393216
-  mean the leg was split by a transfer or conference), else the side terminated on behalf of
-  its device (OnBehalfOf 12) while the other was not.
+  Who released the leg (docs/call-model.md): the side terminated on behalf of its device
+  (OnBehalfOf 12: its user hung up) while the other was not; else the side whose cause is
+  16, normal clearing, with 0 on the other (CUCM writes the clearing party's cause, 0 on the
+  other side). A leg split by a transfer (OnBehalfOf 10, cause 393216) or refused by the
+  network or the device (busy 17, other failures) was hung up by nobody: null.
 -#}
 with source as (
     select * from {{ source('cisco_cucm_cdr', 'cisco_cucm_cdr') }}
@@ -44,10 +45,10 @@ select
     make_timestamp(disconnect_epoch * 1000000) as ended_at_utc,
     case when connect_epoch > 0 then duration_seconds else 0 end as billable_seconds,
     case
-        when orig_cause > 0 and orig_cause not in (126, 393216) and coalesce(dest_cause, 0) = 0 then 'caller'
-        when dest_cause > 0 and dest_cause not in (126, 393216) and coalesce(orig_cause, 0) = 0 then 'called'
         when orig_termination_on_behalf_of = 12 and coalesce(dest_termination_on_behalf_of, 0) <> 12 then 'caller'
         when dest_termination_on_behalf_of = 12 and coalesce(orig_termination_on_behalf_of, 0) <> 12 then 'called'
+        when orig_cause = 16 and coalesce(dest_cause, 0) = 0 then 'caller'
+        when dest_cause = 16 and coalesce(orig_cause, 0) = 0 then 'called'
     end as released_by,
     case
         when connect_epoch > 0 then 'answered'
