@@ -59,9 +59,10 @@ class Site:
     trunks: tuple[Trunk, ...] = ()
     dids: tuple[str, ...] = ()
     business_calendar: BusinessCalendar = BusinessCalendar()
-    # Who is charged for a transferred call: the party that finally took it, the first
-    # one that answered, or each answering party in proportion to their talk time.
-    transfer_cost_allocation: str = "final_party"
+    # Whom a transferred call is booked and charged to: the party that finally took it, the
+    # first one that answered, or (split) booked to the final party with its cost shared by
+    # each answering party's talk time. One rule for fct_calls and fct_call_cost_allocation.
+    booking: str = "final_party"
 
 
 # A call longer than this is kept but flagged (duration_over_max); a source may set its own.
@@ -115,7 +116,9 @@ def _require(path: Path, where: str, entry: dict[str, Any], name: str, kind: typ
     return value
 
 
-TRANSFER_COST_ALLOCATIONS = ("final_party", "first_party", "split")
+BOOKINGS = ("final_party", "first_party", "split")  # the first is the default
+# The name the booking rule had when it decided only the cost allocation; still read.
+FORMER_BOOKING_FIELD = "transfer_cost_allocation"
 DATE_FORMATS = ("MM/DD/YY", "DD/MM/YY", "YY/MM/DD")  # the first is the default
 
 
@@ -125,6 +128,22 @@ def _choice(path: Path, where: str, raw: dict[str, Any], name: str, allowed: tup
     if value not in allowed:
         raise ConfigError(path, where, f"field '{name}' should be one of {list(allowed)}, got {value!r}")
     return value
+
+
+def _booking(path: Path, where: str, raw: dict[str, Any]) -> str:
+    """A site's booking rule, from ``booking`` or its former name; both given must agree."""
+    booking = _choice(path, where, raw, "booking", BOOKINGS)
+    if raw.get(FORMER_BOOKING_FIELD) is None:
+        return booking
+    former = _choice(path, where, raw, FORMER_BOOKING_FIELD, BOOKINGS)
+    if raw.get("booking") is not None and former != booking:
+        raise ConfigError(
+            path,
+            where,
+            f"field 'booking' is {booking!r} but its former name '{FORMER_BOOKING_FIELD}' says "
+            f"{former!r}: keep only 'booking'",
+        )
+    return former
 
 
 def _dial_plan(path: Path, where: str, raw: Any, country: str = "") -> DialPlan:
@@ -190,9 +209,7 @@ def load_sites(input_dir: Path) -> list[Site]:
                 trunks=trunks,
                 dids=tuple(str(d) for d in raw.get("dids", [])),
                 business_calendar=business_calendar(path, where, raw.get("business_hours")),
-                transfer_cost_allocation=_choice(
-                    path, where, raw, "transfer_cost_allocation", TRANSFER_COST_ALLOCATIONS
-                ),
+                booking=_booking(path, where, raw),
             )
         )
     _check_unique(path, "sites", [s.id for s in sites])

@@ -40,7 +40,7 @@ def load_sites(con: duckdb.DuckDBPyConnection, sites: list[Site]) -> dict[str, i
             s.dial_plan.national_prefix,
             s.dial_plan.country_code,
             s.dial_plan.local_area_code,
-            s.transfer_cost_allocation,
+            s.booking,
         )
         for s in sites
     ]
@@ -62,7 +62,7 @@ def load_sites(con: duckdb.DuckDBPyConnection, sites: list[Site]) -> dict[str, i
                 "national_prefix": "VARCHAR",
                 "country_code": "VARCHAR",
                 "local_area_code": "VARCHAR",
-                "transfer_cost_allocation": "VARCHAR",
+                "booking": "VARCHAR",
             },
             site_rows,
         ),

@@ -87,7 +87,7 @@ def test_tariff_errors_name_the_line_and_field(tmp_path: Path):
 
 def test_transfer_cost_allocation_must_be_a_known_rule(tmp_path: Path):
     (site,) = load_sites(_write(tmp_path))
-    assert site.transfer_cost_allocation == "final_party"  # the default
+    assert site.booking == "final_party"  # the default
     path = tmp_path / "config" / "sites.yml"
     path.write_text(path.read_text() + "    transfer_cost_allocation: halves\n")
     expected = r"field 'transfer_cost_allocation' should be one of \['final_party'"

@@ -20,7 +20,7 @@ from orchestration.defs.transform import dbt_executable
 from ringledger.settings import DBT_PROJECT_DIR, Settings
 
 CALLS = """
-SELECT calls.call_id, calls.site_id, calls.extension, calls.started_at_local,
+SELECT calls.call_id, calls.site_id, parties.extension, calls.started_at_local,
        parties.person_id, parties.department_id, parties.person_key, parties.department_key
 FROM intermediate.int_calls_merged AS calls
 JOIN intermediate.int_call_parties_attributed AS parties USING (call_id)

@@ -1,8 +1,14 @@
 {#-
   The remote party of each call, before classification: what was dialled (outbound,
-  transit) or who called (inbound). Emergency and service numbers are recognised
-  from the dialled digits, with or without the access code, before any E.164
-  normalisation; internal calls and extensions dialled are internal.
+  transit, internal) or who called (inbound). In order:
+  - inbound: the caller, from the caller's number alone (external, or unknown when
+    withheld); the extension or DID it rang never decides its class;
+  - an internal call (it never left the PBX) that dialled one of the site's extensions
+    is internal, even when those digits are also an emergency or service number;
+  - emergency and service numbers are recognised from the dialled digits, with or
+    without the access code, before any E.164 normalisation: 112 dialled out is
+    emergency even where 112 is also an extension;
+  - other internal calls and other extensions dialled are internal.
   destination_id keys dim_destination: site plus '+E.164', 'emergency:<digits>',
   'service:<digits>', 'internal' or 'unknown' (withheld or unusable number).
   Incremental by (source, call_date_local) (macros/rebuild_scope.sql).
@@ -31,6 +37,10 @@ dialled as (
         calls.site_id,
         calls.direction,
         calls.external_number_e164,
+        case
+            when calls.external_number_e164 is null or length(calls.external_number_e164) < 4 then 'unknown'
+            else 'external'
+        end as number_kind,
         regexp_replace(coalesce(calls.called_number, ''), '[^0-9]', '', 'g') as called_digits,
         case
             when sites.access_code <> ''
@@ -63,6 +73,7 @@ extensions_dialled as (
         on dialled.site_id = ranges.site_id
         and ranges.range_kind = 'internal'
         and {{ in_number_range('dialled.called_digits', 'ranges.range_first', 'ranges.range_last') }}
+    where dialled.direction <> 'inbound'
 ),
 
 remote as (
@@ -75,10 +86,11 @@ remote as (
         short_numbers.short_number_kind,
         short_numbers.short_number,
         case
+            when dialled.direction = 'inbound' then dialled.number_kind
+            when dialled.direction = 'internal' and extensions_dialled.call_id is not null then 'internal'
             when short_numbers.call_id is not null then short_numbers.short_number_kind
             when dialled.direction = 'internal' or extensions_dialled.call_id is not null then 'internal'
-            when dialled.external_number_e164 is null or length(dialled.external_number_e164) < 4 then 'unknown'
-            else 'external'
+            else dialled.number_kind
         end as party_kind,
         dialled.external_number_e164
     from dialled
@@ -93,7 +105,7 @@ select
     site_id,
     direction,
     party_kind,
-    short_number,
+    case when party_kind in ('emergency', 'service') then short_number end as short_number,
     case when party_kind = 'external' then external_number_e164 end as number_e164,
     site_id || ':' || case
         when party_kind = 'external' then '+' || external_number_e164

@@ -1,94 +1,88 @@
 {#-
-  Who is charged for each rated call: one row per call and charged extension. A call
-  handed on by transfer is charged by the site's transfer_cost_allocation setting:
-  final_party (whoever finally took it), first_party (whoever answered first), or
-  split (each answering extension in proportion to its talk time; the last one takes
-  the rounding remainder so the shares add up to the call's cost exactly).
+  Who is charged for each call that cost something: one row per call and charged party,
+  by the same booking rule as fct_calls (int_call_party_shares):
+  - final_party, first_party: the booked party is charged the whole cost;
+  - split: each party that answered is charged in proportion to its talk time
+    (all to the booked, final party when no party talked). In units of 0.0001 of the
+    currency: each party gets floor(units * talk / total talk), and the units left over
+    (fewer than the parties) go one each to the largest remainders, a tie to the party
+    that joined later; so every share is within 0.0001 of its exact value and the shares
+    add up to the call's cost exactly.
+  The booked row names the person, department and branch fct_calls shows.
 -#}
 with calls as (
-    select call_id, site_id, call_date_local, extension, final_extension, talk_seconds, cost, currency
+    select call_id, site_id, call_date_local, cost, currency
     from {{ ref('fct_calls') }}
     where cost is not null and cost > 0
 ),
 
-sites as (
-    select site_id, transfer_cost_allocation from {{ ref('stg_config__sites') }}
+parties as (
+    select * from {{ ref('int_call_party_shares') }}
 ),
 
-answered_legs as (
-    select call_id, extension, billable_seconds, leg_order
-    from {{ ref('fct_call_legs') }}
-    where leg_disposition = 'answered' and extension is not null
-),
-
-split_shares as (
+charged as (
     select
-        calls.call_id,
-        legs.extension,
-        sum(legs.billable_seconds) as seconds,
-        min(legs.leg_order) as first_leg
+        parties.*,
+        calls.cost,
+        calls.currency,
+        case when parties.booking = 'split' then parties.talk_seconds else 0 end as split_seconds
     from calls
-    inner join sites on calls.site_id = sites.site_id
-    inner join answered_legs as legs on calls.call_id = legs.call_id
-    where sites.transfer_cost_allocation = 'split'
-    group by all
+    inner join parties on calls.call_id = parties.call_id
 ),
 
-split_costs as (
+weighted as (
     select
-        split_shares.call_id,
-        split_shares.extension,
-        calls.cost as call_cost,
-        cast(
-            calls.cost * split_shares.seconds / nullif(sum(split_shares.seconds) over (partition by split_shares.call_id), 0)
-            as decimal(18, 4)
-        ) as rounded_share,
-        row_number() over (partition by split_shares.call_id order by split_shares.first_leg desc) as from_last
-    from split_shares
-    inner join calls on split_shares.call_id = calls.call_id
-),
-
-split_allocated as (
-    select
-        call_id,
-        extension,
+        *,
         case
-            when from_last = 1
-                then call_cost - (sum(rounded_share) over (partition by call_id) - rounded_share)
-            else rounded_share
-        end as allocated_cost
-    from split_costs
+            when booking = 'split' and sum(split_seconds) over (partition by call_id) > 0 then split_seconds
+            when is_booked then 1
+            else 0
+        end as weight
+    from charged
 ),
 
-whole_allocated as (
+floored as (
     select
-        calls.call_id,
-        case sites.transfer_cost_allocation
-            when 'first_party' then calls.extension
-            else coalesce(calls.final_extension, calls.extension)
-        end as extension,
-        calls.cost as allocated_cost
-    from calls
-    inner join sites on calls.site_id = sites.site_id
-    where sites.transfer_cost_allocation <> 'split'
-       or not exists (select 1 from split_shares where split_shares.call_id = calls.call_id)
+        *,
+        {{ integer_divide('cost_units * weight', 'total_weight') }} as floor_units,
+        mod(cost_units * weight, total_weight) as remainder
+    from (
+        select
+            *,
+            cast(cost * 10000 as bigint) as cost_units,
+            cast(sum(weight) over (partition by call_id) as bigint) as total_weight
+        from weighted
+        where weight > 0
+    ) as positive
 ),
 
 allocated as (
-    select * from split_allocated
-    union all
-    select * from whole_allocated
+    select
+        *,
+        floor_units + case
+            when row_number() over (partition by call_id order by remainder desc, party_order desc)
+                <= cost_units - sum(floor_units) over (partition by call_id)
+                then 1
+            else 0
+        end as allocated_units
+    from floored
 )
 
 select
-    allocated.call_id || ':' || coalesce(allocated.extension, '') as allocation_id,
-    allocated.call_id,
-    calls.site_id,
-    calls.call_date_local,
-    allocated.extension,
-    sites.transfer_cost_allocation as allocation_rule,
-    cast(allocated.allocated_cost as decimal(18, 4)) as allocated_cost,
-    calls.currency
+    party_id as allocation_id,
+    call_id,
+    site_id,
+    call_date_local,
+    extension,
+    party_order,
+    is_booked,
+    person_key,
+    person_id,
+    department_key,
+    department_id,
+    branch_key,
+    cast(talk_seconds as integer) as talk_seconds,
+    booking as allocation_rule,
+    cast(cast(allocated_units as decimal(18, 0)) * cast(0.0001 as decimal(5, 4)) as decimal(18, 4)) as allocated_cost,
+    currency
 from allocated
-inner join calls on allocated.call_id = calls.call_id
-inner join sites on calls.site_id = sites.site_id

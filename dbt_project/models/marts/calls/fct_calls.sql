@@ -63,6 +63,8 @@ select
     cast(greatest(calls.answered_leg_count - 1, 0) as integer) as transfer_count,
     calls.company_number_e164,
     calls.queue_name,
+    parties.extension as booked_extension,
+    parties.booking,
     parties.person_key,
     parties.person_id,
     parties.department_key,

@@ -14,5 +14,5 @@ select
     national_prefix,
     country_code,
     coalesce(local_area_code, '') as local_area_code,
-    transfer_cost_allocation
+    booking
 from source
