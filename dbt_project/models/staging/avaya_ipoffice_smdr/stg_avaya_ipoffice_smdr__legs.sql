@@ -3,8 +3,11 @@
   on every segment of a call; Call ID links them; Party 1 is the internal party and
   Party 2 the other end (T… a trunk line named "<line>.<channel>", E… an extension).
   A segment lasts ring + connected + hold + park seconds and begins when the segments
-  written before it for the same call ended (the first at Call Start). IP Office R11
-  adds the SMDR record time (field 35, UTC): when the record was written.
+  written before it for the same call ended (the first at Call Start), within its landed
+  file: a replayed buffer repeats whole calls in another file, so adding up across files
+  would count a replayed segment twice (docs/call-model.md). IP Office R11 adds the SMDR
+  record time (field 35, UTC): when the record was written. Hold and park time are the
+  segment's fields 16 and 17.
 -#}
 with source as (
     select * from {{ source('avaya_ipoffice_smdr', 'avaya_ipoffice_smdr') }}
