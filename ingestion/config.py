@@ -23,6 +23,7 @@ from ingestion.site_rules import (
     digit_strings,
 )
 from ingestion.transport_config import FOLDER, Transport, parse_transport
+from ingestion.trunk_matching import TrunkPattern, patterns_for, rank
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,13 @@ class Trunk:
     carrier: str
     pbx_name: str
     channels: int
+    # A glob (* and ?) for PBXes that number their channels: ingestion.trunk_matching.
+    pattern: str = ""
+
+    @property
+    def match_patterns(self) -> list[str]:
+        """The SQL LIKE patterns an endpoint the PBX writes must match to be this trunk."""
+        return patterns_for(self.pbx_name, self.pattern)
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,12 @@ class Site:
     # first one that answered, or (split) booked to the final party with its cost shared by
     # each answering party's talk time. One rule for fct_calls and fct_call_cost_allocation.
     booking: str = "final_party"
+    # The site's name in the HR export (its branch column); the site id when not given.
+    directory_branch: str = ""
+
+    @property
+    def branch(self) -> str:
+        return self.directory_branch or self.id
 
 
 # A call longer than this is kept but flagged (duration_over_max); a source may set its own.
@@ -173,12 +187,42 @@ def _trunk(path: Path, where: str, raw: dict[str, Any]) -> Trunk:
     channels = _require(path, where, raw, "channels", int)
     if channels <= 0:
         raise ConfigError(path, where, f"field 'channels' should be a positive count, got {channels}")
+    pattern = str(raw.get("pattern") or "")
+    if pattern and not any(ch in pattern for ch in "*?"):
+        raise ConfigError(
+            path, where, f"field 'pattern' should be a glob with * or ?, got {pattern!r} (use pbx_name)"
+        )
     return Trunk(
         id=_require(path, where, raw, "id"),
         carrier=_require(path, where, raw, "carrier"),
-        pbx_name=_require(path, where, raw, "pbx_name"),
+        # with a pattern the name is optional: the pattern names the trunk
+        pbx_name=str(raw.get("pbx_name") or "") if pattern else _require(path, where, raw, "pbx_name"),
         channels=channels,
+        pattern=pattern,
     )
+
+
+def _check_trunk_names(path: Path, where: str, trunks: tuple[Trunk, ...]) -> None:
+    """Two trunks of a site cannot claim the same name or pattern: an endpoint would be both."""
+    owner: dict[str, str] = {}
+    for trunk in trunks:
+        for like in trunk.match_patterns:
+            if like in owner and owner[like] != trunk.id:
+                raise ConfigError(
+                    path, f"{where}, trunk {trunk.id}", f"matches the same endpoints as trunk {owner[like]}"
+                )
+            owner[like] = trunk.id
+
+
+def trunk_patterns(site: Site) -> list[TrunkPattern]:
+    """The site's trunks as ranked LIKE patterns (raw.trunk_match_patterns, ringledger check)."""
+    return rank(site.id, [(t.id, t.match_patterns) for t in site.trunks])
+
+
+def site_of_branch(sites: list[Site]) -> dict[str, str]:
+    """HR branch name -> site id: each site's directory_branch, and its id where no branch claims it."""
+    branches = {site.branch: site.id for site in sites}
+    return {**{site.id: site.id for site in sites if site.id not in branches}, **branches}
 
 
 def load_sites(input_dir: Path) -> list[Site]:
@@ -197,6 +241,7 @@ def load_sites(input_dir: Path) -> list[Site]:
         trunks = tuple(
             _trunk(path, f"{where}, trunks[{n}]", t) for n, t in enumerate(raw.get("trunks", []), 1)
         )
+        _check_trunk_names(path, where, trunks)
         sites.append(
             Site(
                 id=_require(path, where, raw, "id"),
@@ -210,9 +255,11 @@ def load_sites(input_dir: Path) -> list[Site]:
                 dids=tuple(str(d) for d in raw.get("dids", [])),
                 business_calendar=business_calendar(path, where, raw.get("business_hours")),
                 booking=_booking(path, where, raw),
+                directory_branch=str(raw.get("directory_branch") or ""),
             )
         )
     _check_unique(path, "sites", [s.id for s in sites])
+    _check_unique(path, "sites (directory_branch)", [s.branch for s in sites])
     return sites
 
 

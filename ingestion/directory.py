@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
@@ -261,8 +262,20 @@ def _first_of_each(
     return list(first.values())
 
 
-def read_directory(input_dir: Path, site_ids: set[str] | None = None) -> Directory:
-    """Read, type, consolidate and check every directory source under ``input_dir``."""
+def _at_sites(records: list[R], branches: Mapping[str, str] | None) -> list[R]:
+    """Each record's branch as the HR export names it replaced by its site id (sites.yml directory_branch)."""
+    if not branches:
+        return records
+    return [replace(r, site_id=branches[r.site_id]) if r.site_id in branches else r for r in records]
+
+
+def read_directory(
+    input_dir: Path, site_ids: set[str] | None = None, branches: Mapping[str, str] | None = None
+) -> Directory:
+    """Read, type, consolidate and check every directory source under ``input_dir``.
+
+    ``branches`` maps the HR export's branch names to site ids (``config.site_of_branch``).
+    """
     sources = load_directory_sources(input_dir)
     warnings: list[DirectoryWarning] = []
     read: list[ExportRead] = []
@@ -288,6 +301,7 @@ def read_directory(input_dir: Path, site_ids: set[str] | None = None) -> Directo
         "valid_from",
         warnings,
     )
+    departments, assignments = _at_sites(departments, branches), _at_sites(assignments, branches)
     warnings += check_hierarchy(departments)
     warnings += check_references(assignments, departments, site_ids)
     warnings += check_overlaps(assignments)

@@ -87,7 +87,8 @@ def check_references(
                     a.origin,
                     "site_id",
                     a.site_id,
-                    f"{a.employee_id} is at a site not in config/sites.yml ({sorted(site_ids)})",
+                    f"{a.employee_id} is at a site not in config/sites.yml ({sorted(site_ids)}; "
+                    "a site's directory_branch says how the export names it)",
                 )
             )
         if not a.extension:

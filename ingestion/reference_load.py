@@ -9,7 +9,7 @@ from dataclasses import astuple, fields
 
 import duckdb
 
-from ingestion.config import Site, Source
+from ingestion.config import Site, Source, trunk_patterns
 from ingestion.tariffs import TariffRate
 
 
@@ -41,10 +41,12 @@ def load_sites(con: duckdb.DuckDBPyConnection, sites: list[Site]) -> dict[str, i
             s.dial_plan.country_code,
             s.dial_plan.local_area_code,
             s.booking,
+            s.branch,
         )
         for s in sites
     ]
     trunk_rows = [(s.id, t.id, t.carrier, t.pbx_name, t.channels) for s in sites for t in s.trunks]
+    pattern_rows = [astuple(p) for s in sites for p in trunk_patterns(s)]
     did_rows = [(s.id, did) for s in sites for did in s.dids]
     return {
         "sites": _replace(
@@ -63,6 +65,7 @@ def load_sites(con: duckdb.DuckDBPyConnection, sites: list[Site]) -> dict[str, i
                 "country_code": "VARCHAR",
                 "local_area_code": "VARCHAR",
                 "booking": "VARCHAR",
+                "directory_branch": "VARCHAR",
             },
             site_rows,
         ),
@@ -77,6 +80,13 @@ def load_sites(con: duckdb.DuckDBPyConnection, sites: list[Site]) -> dict[str, i
                 "channels": "INTEGER",
             },
             trunk_rows,
+        ),
+        # how an endpoint the PBX writes is recognised as a trunk (ingestion.trunk_matching)
+        "trunk_match_patterns": _replace(
+            con,
+            "trunk_match_patterns",
+            {"site_id": "VARCHAR", "trunk_id": "VARCHAR", "like_pattern": "VARCHAR", "precedence": "INTEGER"},
+            pattern_rows,
         ),
         "dids": _replace(con, "dids", {"site_id": "VARCHAR", "did": "VARCHAR"}, did_rows),
     }

@@ -22,6 +22,8 @@ leg_disposition, billable_seconds, account_code, caller_number, called_number
 {#-
   A whole branch for the Asterisk family (cdr_csv, cdr_custom, the cdr table): legs share
   linkedid, channel names carry the trunk or the extension, a Queue() app names the queue.
+  The endpoints are the whole channel names (SIP/carrierA-0000001f), which trunk patterns match;
+  the extension is the channel's peer.
 -#}
 {% macro asterisk_leg_branch(staging_model, pbx_format, where='true', extra_columns=none) -%}
     select
@@ -29,7 +31,7 @@ leg_disposition, billable_seconds, account_code, caller_number, called_number
         linked_id as call_key_in_source, cdr_sequence as sequence_in_call,
         {{ local_times_only() }},
         {{ leg_outcome_and_parties() }},
-        channel_endpoint as from_endpoint, dst_channel_endpoint as to_endpoint,
+        channel as from_endpoint, dst_channel as to_endpoint,
         channel_endpoint as from_extension, dst_channel_endpoint as to_extension,
         case when last_application = 'Queue' then split_part(last_application_data, ',', 1) end as queue_name
         {%- if extra_columns %},

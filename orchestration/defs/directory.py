@@ -4,7 +4,7 @@ from collections import Counter
 
 import dagster as dg
 
-from ingestion.config import load_sites
+from ingestion.config import load_sites, site_of_branch
 from ingestion.directory import read_directory
 from ingestion.directory_load import load_directory
 from orchestration.resources import LocationsResource, WarehouseResource
@@ -29,8 +29,8 @@ def raw_directory(
 ):
     """Read config/directory.yml (else directory/*.csv), turn snapshot series into history,
     consolidate by key, check, and load."""
-    site_ids = {site.id for site in load_sites(locations.input_path)}
-    directory = read_directory(locations.input_path, site_ids)
+    sites = load_sites(locations.input_path)
+    directory = read_directory(locations.input_path, {site.id for site in sites}, site_of_branch(sites))
     for export in directory.read:
         as_of = f" (snapshot of {export.instant})" if export.instant else ""
         context.log.info(f"directory: {export.source}: {export.file}{as_of}: {export.rows} rows")

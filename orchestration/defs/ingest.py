@@ -12,7 +12,7 @@ from ingestion.validation import SourceRules
 from orchestration.resources import LocationsResource, WarehouseResource
 
 LANDED_FILES = dg.AssetKey(["landing", "files"])
-REFERENCE_TABLES = ("sites", "trunks", "dids", "sources", "tariff_rates")
+REFERENCE_TABLES = ("sites", "trunks", "trunk_match_patterns", "dids", "sources", "tariff_rates")
 
 
 class LandingConfig(dg.Config):

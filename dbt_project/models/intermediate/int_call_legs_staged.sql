@@ -33,8 +33,10 @@ sites as (
     select * from {{ ref('stg_config__sites') }}
 ),
 
-trunks as (
-    select * from {{ ref('stg_config__trunks') }}
+{# an endpoint is a trunk by its site's LIKE patterns (ingestion/trunk_matching.py): the
+   lowest precedence among those it matches, so one trunk at most per side of a leg #}
+trunk_patterns as (
+    select * from {{ ref('stg_config__trunk_match_patterns') }}
 ),
 
 dids as (
@@ -209,15 +211,22 @@ classified as (
             as company_number_e164
     from timed
     inner join sites on timed.site_id = sites.site_id
-    left join trunks as trunk_in
-        on timed.site_id = trunk_in.site_id and timed.from_endpoint = trunk_in.pbx_name
-    left join trunks as trunk_out
-        on timed.site_id = trunk_out.site_id and timed.to_endpoint = trunk_out.pbx_name
+    left join trunk_patterns as trunk_in
+        on timed.site_id = trunk_in.site_id and {{ like_pattern_match('timed.from_endpoint', 'trunk_in.like_pattern') }}
+    left join trunk_patterns as better_in
+        on trunk_in.site_id = better_in.site_id and better_in.precedence < trunk_in.precedence
+        and {{ like_pattern_match('timed.from_endpoint', 'better_in.like_pattern') }}
+    left join trunk_patterns as trunk_out
+        on timed.site_id = trunk_out.site_id and {{ like_pattern_match('timed.to_endpoint', 'trunk_out.like_pattern') }}
+    left join trunk_patterns as better_out
+        on trunk_out.site_id = better_out.site_id and better_out.precedence < trunk_out.precedence
+        and {{ like_pattern_match('timed.to_endpoint', 'better_out.like_pattern') }}
     left join dids as did_as_written
         on timed.site_id = did_as_written.site_id and timed.called_number = did_as_written.did_e164
     left join dids as did_national
         on timed.site_id = did_national.site_id
         and {{ to_e164('timed.called_number', 'sites') }} = did_national.did_e164
+    where better_in.trunk_id is null and better_out.trunk_id is null
 )
 
 select
