@@ -19,6 +19,7 @@ CALL_TABLES = [
     "intermediate.int_call_numbers",
     "intermediate.int_call_destinations",
     "intermediate.int_call_time_bands",
+    "intermediate.int_call_party_shares",
     "intermediate.int_call_parties_attributed",
     "intermediate.int_call_leg_quality",
     "marts.fct_calls",
