@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ingestion.collectors.file_poller import land_settled
+from ingestion.collectors.file_poller import PollResult, land_settled
 from ingestion.config import load_sources
 from ingestion.formats import FORMATS
 from ringledger.settings import Settings
@@ -34,10 +34,31 @@ def run(args: argparse.Namespace) -> int:
         if source.transport.is_stream:
             continue  # its collector lands spool chunks
         result = land_settled(source, settings.landing_dir)
+        already = already_there(result)
         print(
-            f"{source.name}: {len(result.landed)} landed, {len(result.already_landed)} already there, "
+            f"{source.name}: {len(result.landed)} landed, {len(already)} already there, "
             f"{len(result.waiting)} not complete, {len(result.quarantined)} to be quarantined whole"
         )
+        for what, names in (
+            ("landed", [f.original_name for f in result.landed]),
+            ("already there", already),
+            ("not complete yet", result.waiting),
+        ):
+            if names:
+                print(f"  {what}: {_names(names)}")
         for file in result.quarantined:
             print(f"  {file.original_name}: {file.quarantine_reason}")
+    print("next: `ringledger pipeline` loads what landed (records, quarantine) and builds the warehouse")
     return 0
+
+
+def already_there(result: PollResult) -> list[str]:
+    """Files of this look that were landed before: same content under any name, or taken by an earlier run."""
+    landed = {f.original_name for f in result.landed}
+    taken = [name.rsplit("/", 1)[-1] for name in result.state.get("taken", {})]
+    return sorted({*(n.rsplit("/", 1)[-1] for n in result.already_landed), *taken} - landed)
+
+
+def _names(names: list[str], shown: int = 10) -> str:
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more

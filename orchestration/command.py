@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -41,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
 def _run_job(args: argparse.Namespace) -> int:
     """Run the job; say what it published, or which blocking checks kept the served copy (exit 1)."""
     from orchestration.definitions import defs
+    from orchestration.load_report import load_lines
     from orchestration.run_outcome import outcome_of, record_outcome, report_lines
 
     job = defs.resolve_job_def("full_pipeline")
@@ -48,10 +50,11 @@ def _run_job(args: argparse.Namespace) -> int:
     if dagster_home:
         Path(dagster_home).mkdir(parents=True, exist_ok=True)
     instance = dg.DagsterInstance.get() if dagster_home else dg.DagsterInstance.ephemeral()
+    started = datetime.now(UTC)
     result = job.execute_in_process(instance=instance, raise_on_error=False)
     outcome = outcome_of(result, Settings.from_env().published_dir)
     record_outcome(instance, outcome)
-    for line in report_lines(outcome):
+    for line in load_lines(Settings.from_env().warehouse_path, started) + report_lines(outcome):
         print(line)
     print(f"pipeline run {result.run_id}: {'succeeded' if result.success else 'FAILED'}")
     return 0 if outcome.succeeded and outcome.published and not outcome.blocking_failures else 1

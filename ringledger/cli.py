@@ -24,6 +24,11 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "paths": ("ringledger.paths_command", "print the folders and files this installation uses"),
     "formats": ("ingestion.formats_command", "list the PBX formats: layout, time base, durations, leg links"),
     "sniff": ("ingestion.sniff_command", "say which format(s) a PBX file could be, and why"),
+    "init": ("ingestion.init_command", "write a company skeleton: sites, sources, directory, tariffs"),
+    "check": (
+        "ingestion.check_command",
+        "validate the configuration and sample each source's files, building nothing",
+    ),
 }
 
 

@@ -157,7 +157,7 @@ def test_ringledger_land_and_collect_status_name_the_file_and_its_reason(tmp_pat
     assert line.startswith("  quarantined day1.csv.gz, landed ") and line.endswith(CUT_SHORT)
 
     _write(drop / "day1.csv.gz", packed, mtime=AN_HOUR_AGO + 60)  # the whole file, same name
-    assert "drop: 1 landed, 0 already there, 0 not complete, 0 to be quarantined whole" in run_ringledger(
+    assert "drop: 1 landed, 1 already there, 0 not complete, 0 to be quarantined whole" in run_ringledger(
         settings, "land"
     )
     status = run_ringledger(settings, "collect", "--status")
