@@ -151,7 +151,8 @@ def test_check_warns_where_sniff_disagrees_with_the_format(company):
         encoding="utf-8",
     )
     out = run_ringledger(settings, "check")
-    assert re.search(r"warning: Master.csv: sniff takes it for asterisk_cdr_csv \(.*\), configured threecx_cdr", out)
+    disagrees = r"warning: Master.csv: sniff takes it for asterisk_cdr_csv \(.*\), configured threecx_cdr"
+    assert re.search(disagrees, out), out
 
 
 @pytest.mark.parametrize(
