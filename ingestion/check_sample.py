@@ -22,6 +22,7 @@ from ingestion.formats import FORMATS
 from ingestion.raw_load import stage_file
 from ingestion.readers import BAD, STAGED
 from ingestion.trunk_matching import matching_trunk
+from ingestion.validation import SourceRules
 
 SAMPLE_FILES = 3
 SAMPLE_RECORDS = 500  # per file
@@ -127,12 +128,17 @@ def _internal(site: Site) -> Callable[[str], bool]:
     return internal
 
 
+def _rules(source: Source) -> SourceRules:
+    """The validation the raw load applies to this source (as orchestration/defs/ingest.py builds it)."""
+    return SourceRules(source.max_call_seconds, source.date_format)
+
+
 def _records(source: Source, path: Path, result: SampleResult) -> list[Record]:
     fmt = FORMATS[source.format]
     con = duckdb.connect()
     try:
         with compression.decompressed_copy(path) as readable:
-            stage_file(con, fmt, readable, source.encoding, source.columns or None)
+            stage_file(con, fmt, readable, source.encoding, source.columns or None, _rules(source))
         columns = list(fmt.columns)
         quoted = ", ".join(f'"{c}"' for c in columns)
         rows = con.execute(

@@ -198,3 +198,18 @@ def test_land_pipeline_and_the_warehouse_follow_the_configuration(tmp_path: Path
         # a trunk not in sites.yml is not known to be one: what check warns about
         ("101", "internal", None, "E1", "verkauf/innendienst", "zrh-nord"),
     ]
+
+
+def test_directory_branch_defaults_to_the_site_id_and_is_unique(company):
+    _, root = company
+    sites = root / "config" / "sites.yml"
+    text = sites.read_text(encoding="utf-8")
+    second = text.split("sites:\n", 1)[1].replace("id: zrh-nord ", "id: bern ")
+    second = second.replace("id: zrh-", "id: bern-")  # trunk ids
+    sites.write_text(text + second.replace('directory_branch: "Zürich Nord"', ""), encoding="utf-8")
+    expected = {"Zürich Nord": "zrh-nord", "bern": "bern", "zrh-nord": "zrh-nord"}
+    assert site_of_branch(load_sites(root)) == expected
+    sites.write_text(text + second, encoding="utf-8")
+    checked = _run(company[0], "check")
+    assert checked.returncode == 1
+    assert "sites (directory_branch): 'Zürich Nord' appears twice" in checked.stdout
