@@ -5,7 +5,7 @@ split) decides both the person, department and branch of ``fct_calls`` and the c
 allocation. An internal call to an extension is internal even where the digits are an
 emergency number; an inbound call is classed by its caller. The rules are dbt unit tests
 (``_org__unit_tests.yml``, ``_calls__unit_tests.yml``, ``_destinations__unit_tests.yml``),
-run here on a copy of the real build; the invariants are checked on the real pipeline build
+run by tests/test_dbt_unit_tests.py; the invariants are checked on the real pipeline build
 of the demo company (the session's ``published_demo``), against the generator's own HR file.
 """
 
@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
-import shutil
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,8 +21,7 @@ import pytest
 
 from ingestion.config import load_sites
 from ingestion.errors import ConfigError
-from orchestration.defs.transform import dbt_executable
-from ringledger.settings import DBT_PROJECT_DIR, Settings
+from ringledger.settings import Settings
 
 SITE = """
 sites:
@@ -36,12 +32,6 @@ sites:
     tariff_plan: p1
     dial_plan: {{access_code: "0", international_prefix: "00", national_prefix: "0", country_code: "49"}}
 {extra}"""
-UNIT_TESTS = {
-    "int_call_party_shares": 3,
-    "int_call_parties_attributed": 1,
-    "fct_call_cost_allocation": 1,
-    "int_call_numbers": 2,
-}
 
 
 def _sites(tmp_path: Path, extra: str = "") -> Path:
@@ -169,16 +159,3 @@ def test_an_inbound_calls_remote_party_is_its_caller(warehouse):
         assert call["destination_id"] == f"{call['site_id']}:{party}"
         assert call["destination_category"] not in {"internal", "emergency", "service"}
     assert {"mobile", "local", "national", "international"} <= {c["destination_category"] for c in inbound}
-
-
-@pytest.mark.slow
-def test_dbt_unit_tests_of_booking_and_destination_class_pass(published_demo: Settings, tmp_path: Path):
-    warehouse = tmp_path / "warehouse.duckdb"
-    shutil.copy(published_demo.warehouse_path, warehouse)
-    command = [dbt_executable(), "test", "--select", *[f"{m},test_type:unit" for m in UNIT_TESTS]]
-    command += ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
-    command += ["--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "target")]
-    env = {**os.environ, "RINGLEDGER_WAREHOUSE": str(warehouse)}
-    completed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
-    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
-    assert f"PASS={sum(UNIT_TESTS.values())} " in completed.stdout

@@ -7,24 +7,20 @@ local time, Chicago Cisco UCM writes UTC) and the other way round (Chicago Aster
 and London Cisco UCM). The real pipeline runs once per company; every figure compared comes
 from the generator's own call list (truth/calls_per_hour.csv, truth/calls.csv), never from
 the project's parsing. The conversion rule itself is unit-tested in
-dbt_project/models/intermediate/_time__unit_tests.yml, run here too.
+dbt_project/models/intermediate/_time__unit_tests.yml (run by tests/test_dbt_unit_tests.py).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
-import shutil
-import subprocess
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
 
-from orchestration.defs.transform import dbt_executable
-from ringledger.settings import DBT_PROJECT_DIR, Settings
+from ringledger.settings import Settings
 from tests.conftest import run_ringledger, settings_under
 
 pytestmark = [pytest.mark.slow, pytest.mark.reliability]
@@ -177,18 +173,3 @@ def test_local_time_legs_of_the_repeated_hour_were_told_apart_by_evidence(compan
     print(f"\nclock changes: local-time legs by rule {dict(sorted(rules.items()))}")
     assert "no_evidence_first" not in rules
     assert sum(rules.get(r, 0) for r in ("write_order_first", "write_order_second", "pbx_epoch")) > 0
-
-
-def test_dbt_unit_tests_of_the_conversion_rule_pass(company, tmp_path: Path):
-    """The hand-made rows of _time__unit_tests.yml (first and second reading, across the fold, spring gap)."""
-    _, settings = company
-    warehouse = tmp_path / "warehouse.duckdb"
-    shutil.copy(settings.warehouse_path, warehouse)
-    models = ["int_site_clock_changes", "int_clock_change_write_order", "int_call_legs_staged"]
-    command = [dbt_executable(), "test", "--select", *[f"{m},test_type:unit" for m in models]]
-    command += ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
-    command += ["--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "target")]
-    env = {**os.environ, "RINGLEDGER_WAREHOUSE": str(warehouse)}
-    completed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
-    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
-    assert "PASS=3 " in completed.stdout

@@ -13,7 +13,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from ingestion.formats import FORMATS
-from orchestration.defs.transform import dbt_project
+from orchestration.defs.transform import build_arguments, dbt_project
 from orchestration.resources import LocationsResource, WarehouseResource
 from ringledger.publish import publish
 
@@ -34,7 +34,7 @@ class ReprocessConfig(dg.Config):
 def dbt_reprocess_args(first_day: str, last_day: str, source: str = "") -> list[str]:
     """The dbt command that rebuilds (and tests) the facts of [first_day, last_day]."""
     scope = {"reprocess_from": first_day, "reprocess_to": last_day, "reprocess_source": source or None}
-    return ["build", "--select", FACT_MODELS, "--vars", json.dumps(scope)]
+    return [*build_arguments(), "--select", FACT_MODELS, "--vars", json.dumps(scope)]
 
 
 @dg.asset(
