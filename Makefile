@@ -69,7 +69,8 @@ test-fast: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
 
 test-reliability: env
-	$(VENV)/bin/python -m pytest -m reliability $(PYTEST_ARGS)
+	RINGLEDGER_PIPELINE_KILL_ROUNDS=$${RINGLEDGER_PIPELINE_KILL_ROUNDS:-3} \
+	  $(VENV)/bin/python -m pytest -m reliability $(PYTEST_ARGS)
 
 bench: env
 	$(VENV)/bin/python -m bench $(BENCH_ARGS)
