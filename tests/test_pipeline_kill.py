@@ -198,7 +198,8 @@ def _mart_hashes(published_dir: Path) -> dict[str, tuple]:
         return {
             table: con.execute(
                 "SELECT count(*), md5(string_agg(CAST(t AS VARCHAR), '|' ORDER BY CAST(t AS VARCHAR))) "
-                f"FROM (SELECT COLUMNS(lambda c: c NOT IN ('loaded_at', 'published_at', 'version', 'recorded_at')) "
+                "FROM (SELECT COLUMNS(lambda c: c NOT IN "
+                f"('loaded_at', 'published_at', 'version', 'recorded_at')) "
                 f'FROM "{table}") AS t'
             ).fetchone()
             for table in tables
