@@ -43,6 +43,7 @@ from ingestion.readers.delimited import (
     plan_scan,
     read_csv_sql,
 )
+from ingestion.record_identity import KEY_COLUMN, mark_duplicates, record_key_sql
 from ingestion.text_decoding import codec_name
 from ingestion.validation import CHECKS, DEFAULT_RULES, SourceRules, check_rows
 
@@ -239,12 +240,22 @@ def _insert_checked(
     fmt = group.fmt
     con.execute(
         "CREATE OR REPLACE TEMP TABLE ringledger_bulk_files (file_index BIGINT, path VARCHAR, "
-        "source VARCHAR, sha256 VARCHAR, landed_path VARCHAR, records_before BIGINT, records BIGINT)"
+        "source VARCHAR, sha256 VARCHAR, landed_path VARCHAR, records_before BIGINT, records BIGINT, "
+        "landed_at TIMESTAMPTZ)"
     )
     con.executemany(
-        "INSERT INTO ringledger_bulk_files VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO ringledger_bulk_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (i, str(f.path), f.landed.source, f.landed.sha256, f.landed.landed_path, before, f.records)
+            (
+                i,
+                str(f.path),
+                f.landed.source,
+                f.landed.sha256,
+                f.landed.landed_path,
+                before,
+                f.records,
+                f.landed.landed_at,
+            )
             for i, (f, before) in enumerate(_running_totals(group.files))
         ],
     )
@@ -277,12 +288,14 @@ def _insert_checked(
         flags, flags_join = "checks.flags", f"LEFT JOIN {CHECKS} AS checks ON checks._row = scan.rowid"
     valid_files = f"WHERE {file_of_row} NOT IN ({', '.join(map(str, sorted(invalid)))})" if invalid else ""
     expected = sum(f.records for i, f in enumerate(group.files) if i not in invalid)
+    scanned = {c: f"nullif(scan.{quote_ident(c)}, '')" for c in fmt.columns if c in plan.scan_columns}
+    key = record_key_sql(fmt, scanned, "files.landed_at")
     con.execute("BEGIN TRANSACTION")
     try:
         inserted = con.execute(
-            f"""INSERT INTO {fmt.raw_table} ({columns}, {", ".join(LINEAGE)})
+            f"""INSERT INTO {fmt.raw_table} ({columns}, {", ".join(LINEAGE)}, {KEY_COLUMN})
                 SELECT {kept_columns(fmt, plan, "scan")}, files.source, files.sha256, files.landed_path,
-                       scan.rowid + 1 - files.records_before + {group.plan.skip}, {flags}
+                       scan.rowid + 1 - files.records_before + {group.plan.skip}, {flags}, {key}
                 FROM ringledger_bulk_scan AS scan
                 JOIN ringledger_bulk_files AS files ON files.file_index = {file_of_row}
                 {flags_join}
@@ -297,6 +310,8 @@ def _insert_checked(
             return None if inexact is None else (False, inexact | invalid)
         loaded = [_loaded_row(f) for i, f in enumerate(group.files) if i not in invalid]
         con.executemany(loaded_files_sql, loaded)
+        kept = [(f.landed.source, f.landed.sha256) for i, f in enumerate(group.files) if i not in invalid]
+        mark_duplicates(con, fmt, kept)  # records seen before: raw.record_duplicates
         con.execute("COMMIT")
         return True, invalid
     except duckdb.Error:

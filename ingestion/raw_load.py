@@ -43,6 +43,7 @@ from ingestion.readers import (
 )
 from ingestion.readers.delimited import stage_delimited
 from ingestion.readers.records import stage_fixed_width, stage_framed
+from ingestion.record_identity import KEY_COLUMN, ensure_identity, mark_duplicates, record_key_sql
 from ingestion.text_decoding import decode_line
 from ingestion.validation import DEFAULT_RULES, SourceRules
 
@@ -91,6 +92,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
                 _flags VARCHAR)"""
         )
         con.execute(f"ALTER TABLE {fmt.raw_table} ADD COLUMN IF NOT EXISTS _flags VARCHAR")
+    ensure_identity(con)  # _record_key on every raw table, raw.record_duplicates
 
 
 def stage_file(
@@ -152,9 +154,7 @@ class _Batch:
             con.execute(f"ALTER TABLE {STAGED} RENAME TO {kept}")
             self.large.append((fmt, kept, landed))
         else:
-            con.execute(
-                _insert_with_lineage(table, fmt, STAGED), [landed.source, landed.sha256, landed.landed_path]
-            )
+            con.execute(_insert_with_lineage(table, fmt, STAGED), _lineage_parameters(landed))
             con.execute(f"DROP TABLE {STAGED}")
         lineage = [landed.source, fmt.name, landed.sha256, landed.landed_path]
         quarantined = con.execute(
@@ -188,10 +188,7 @@ class _Batch:
                     f"INSERT INTO {FORMATS[name].raw_table} SELECT * FROM {self._table(FORMATS[name])}"
                 )
             for fmt, kept, landed in self.large:
-                con.execute(
-                    _insert_with_lineage(fmt.raw_table, fmt, kept),
-                    [landed.source, landed.sha256, landed.landed_path],
-                )
+                con.execute(_insert_with_lineage(fmt.raw_table, fmt, kept), _lineage_parameters(landed))
             con.execute(
                 f"INSERT INTO raw.quarantine ({QUARANTINE_COLUMNS}) SELECT * FROM ringledger_batch_quarantine"
             )
@@ -199,6 +196,9 @@ class _Batch:
                 f"INSERT INTO raw.replaced_text ({REPLACED_COLUMNS}) SELECT * FROM ringledger_batch_replaced"
             )
             con.executemany(LOADED_FILES_SQL, self.files)
+            for name in sorted({row[1] for row in self.files}):  # records seen before: raw.record_duplicates
+                files = [(row[0], row[2]) for row in self.files if row[1] == name]
+                mark_duplicates(con, FORMATS[name], files)
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
@@ -215,10 +215,22 @@ class _Batch:
 
 
 def _insert_with_lineage(target: str, fmt: FormatDefinition, staged: str) -> str:
-    """INSERT of a staged file's records into ``target``; parameters: source, sha256, landed path."""
+    """INSERT of a staged file's records into ``target``; parameters: ``_lineage_parameters``."""
     column_list = ", ".join(quote_ident(c) for c in fmt.columns)
-    return f"""INSERT INTO {target} ({column_list}, {", ".join(LINEAGE_COLUMNS)})
-               SELECT {column_list}, ?, ?, ?, _record_no, _flags FROM {staged}"""
+    key = record_key_sql(fmt, landed_at="?::TIMESTAMPTZ")
+    return f"""INSERT INTO {target} ({column_list}, {", ".join(LINEAGE_COLUMNS)}, {KEY_COLUMN})
+               SELECT {column_list}, ?, ?, ?, _record_no, _flags, {key} FROM {staged}"""
+
+
+def _lineage_parameters(landed: LandedFile) -> list:
+    """Source, sha256, landed path, then the landing time for a key that includes it."""
+    landing = [landed.landed_at] if _keyed_by_landing(landed) else []
+    return [landed.source, landed.sha256, landed.landed_path, *landing]
+
+
+def _keyed_by_landing(landed: LandedFile) -> bool:
+    identity = FORMATS[landed.format].identity
+    return bool(identity and identity.landed)
 
 
 def _stage_into(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ingestion.formats.checks import ISO_SECONDS, DateTime, Duration, Shape, Validation
 from ingestion.formats.definition import Delimited, FormatDefinition, Signature, TimeBase
+from ingestion.formats.identity import RecordIdentity
 from ingestion.formats.patterns import ASTERISK_DISPOSITION, ISO_DATETIME, ISO_DATETIME_OR_EMPTY, SECONDS
 
 ASTERISK_CDR_COLUMNS = (
@@ -58,6 +59,18 @@ ASTERISK_VALIDATION = Validation(
     notes=("a 16-column record (no uniqueid, no linkedid) names no call: staging has no call key for it",),
 )
 
+# FORMATS.md 1: uniqueid names the channel, not the CDR (a Dial() to several phones writes one CDR
+# per dialled channel, all with one uniqueid), so the dialled channel, the times and the disposition
+# are part of the key; sequence (newcdrcolumns) counts CDRs. A 16-column file has no uniqueid: its
+# channel names (numbered per channel) and times then tell its records apart.
+ASTERISK_IDENTITY = RecordIdentity(
+    fields=("uniqueid", "sequence", "channel", "dstchannel", "start", "answer", "end", "disposition"),
+    reason=(
+        "uniqueid + sequence, with the dialled channel, start/answer/end and disposition: one uniqueid "
+        "covers every CDR of a parallel Dial(), and a 16-column file has neither uniqueid nor sequence"
+    ),
+)
+
 ASTERISK_CDR_CSV = FormatDefinition(
     name="asterisk_cdr_csv",
     vendor="Asterisk / FreePBX",
@@ -72,4 +85,5 @@ ASTERISK_CDR_CSV = FormatDefinition(
     leg_link="legs of one call share linkedid (uniqueid when linkedid is absent)",
     signature=Signature(field_patterns=ASTERISK_SIGNATURE_FIELDS),
     validation=ASTERISK_VALIDATION,
+    identity=ASTERISK_IDENTITY,
 )

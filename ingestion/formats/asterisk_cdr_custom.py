@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ingestion.formats.asterisk_cdr_csv import (
     ASTERISK_CDR_COLUMNS,
+    ASTERISK_IDENTITY,
     ASTERISK_SIGNATURE_FIELDS,
     ASTERISK_VALIDATION,
 )
@@ -49,4 +50,5 @@ ASTERISK_CDR_CUSTOM = FormatDefinition(
         caution="column order comes from cdr_custom.conf: put it in the source's 'columns'",
     ),
     validation=ASTERISK_VALIDATION,
+    identity=ASTERISK_IDENTITY,  # same fields as cdr_csv, in the order cdr_custom.conf maps
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ingestion.formats.asterisk_cdr_csv import ASTERISK_DISPOSITIONS
 from ingestion.formats.checks import ISO_SECONDS, DateTime, Duration, Shape, Validation
 from ingestion.formats.definition import Delimited, FormatDefinition, Header, Signature, TimeBase
+from ingestion.formats.identity import RecordIdentity
 from ingestion.formats.patterns import ISO_DATETIME, SECONDS
 
 ASTERISK_CDR_DB = FormatDefinition(
@@ -59,5 +60,24 @@ ASTERISK_CDR_DB = FormatDefinition(
             Shape("sequence", r"[0-9]+", "a whole number"),
         ),
         free_text=("clid", "userfield", "cnam", "outbound_cnam", "dst_cnam"),
+    ),
+    # FORMATS.md 3: the table's id is its database's row number, not the PBX's (a table migrated
+    # or re-imported renumbers it); the CDR is its uniqueid + sequence with the dialled channel and
+    # calldate, duration, billsec (answer and end follow from them) and disposition, as in cdr_csv.
+    identity=RecordIdentity(
+        fields=(
+            "uniqueid",
+            "sequence",
+            "channel",
+            "dstchannel",
+            "calldate",
+            "duration",
+            "billsec",
+            "disposition",
+        ),
+        reason=(
+            "the CDR as in cdr_csv (uniqueid + sequence, dialled channel, calldate, duration, billsec, "
+            "disposition); not id, the database's row number, which a re-import renumbers"
+        ),
     ),
 )

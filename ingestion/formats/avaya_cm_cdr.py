@@ -19,6 +19,7 @@ from ingestion.formats.definition import (
     TimeBase,
     fixed_width_columns,
 )
+from ingestion.formats.identity import LANDING_DATE, RecordIdentity
 from ingestion.formats.patterns import MONTH_DAY
 
 LAYOUT = FixedWidth(
@@ -70,5 +71,16 @@ AVAYA_CM_CDR = FormatDefinition(
                 when=f"NOT regexp_full_match(coalesce(record_date, ''), '{MONTH_DAY}')",
             ),
         ),
+    ),
+    # FORMATS.md 8: no call id and no date in the record: the whole record with the carried date,
+    # and the landing day for a record before any date record or under a date without its year.
+    identity=RecordIdentity(
+        fields=fixed_width_columns(LAYOUT),
+        reason=(
+            "no id is written: every field with the carried date record; the day the file landed "
+            "where that date is missing or has no year"
+        ),
+        landed=LANDING_DATE,
+        landed_when="NOT regexp_full_match(coalesce(record_date, ''), '[0-9]{6}|[0-9]{2}/[0-9]{2}/[0-9]{2}')",
     ),
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ingestion.formats.checks import SLASH_SECONDS, DateTime, Duration, DurationUnit, Shape, Validation
 from ingestion.formats.definition import Delimited, FormatDefinition, Signature, TimeBase
+from ingestion.formats.identity import RecordIdentity
 from ingestion.formats.patterns import HMS, SECONDS, SLASH_DATETIME
 
 AVAYA_IPOFFICE_SMDR = FormatDefinition(
@@ -76,5 +77,26 @@ AVAYA_IPOFFICE_SMDR = FormatDefinition(
             Duration("park_time"),
         ),
         free_text=("party1_name", "party2_name"),
+    ),
+    # FORMATS.md 7: Call ID is shared by every segment of a call and Call Start is identical on
+    # all of them; a segment is told apart by its parties, continuation and durations (R11 adds
+    # the record's own UTC time).
+    identity=RecordIdentity(
+        fields=(
+            "call_id",
+            "call_start",
+            "continuation",
+            "party1_device",
+            "party2_device",
+            "connected_time",
+            "ring_time",
+            "hold_time",
+            "park_time",
+            "smdr_record_time",
+        ),
+        reason=(
+            "call id + call start + the segment's continuation, parties and ring/connected/hold/park "
+            "times (+ the R11 SMDR record time): every segment of a call carries its call id and start"
+        ),
     ),
 )

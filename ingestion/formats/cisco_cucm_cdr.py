@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ingestion.formats.checks import Duration, Shape, Validation
 from ingestion.formats.definition import Delimited, FormatDefinition, Header, Signature, TimeBase
+from ingestion.formats.identity import RecordIdentity
 
 CUCM_CDR_COLUMNS = (
     "cdrRecordType",
@@ -184,6 +185,24 @@ CISCO_CUCM_CDR = FormatDefinition(
             "finalCalledPartyUnicodeLoginUserID",
             "comment",
             "authCodeDescription",
+        ),
+    ),
+    # FORMATS.md 5: every CDR of a call shares the global call id; the leg ids persist across
+    # transfers, so a transfer's CDRs differ by the other leg and by their times.
+    identity=RecordIdentity(
+        fields=(
+            "globalCallID_callManagerId",
+            "globalCallID_callId",
+            "cdrRecordType",
+            "origLegCallIdentifier",
+            "destLegIdentifier",
+            "dateTimeOrigination",
+            "dateTimeConnect",
+            "dateTimeDisconnect",
+        ),
+        reason=(
+            "global call id (callManagerId + callId) + record type + both leg ids + origination, connect "
+            "and disconnect: leg ids persist across transfers, so one pair of legs can have several CDRs"
         ),
     ),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ingestion.formats.checks import Duration, Shape, Validation
 from ingestion.formats.cisco_cucm_cdr import CALL_ID_SHAPES, EPOCH, EPOCH_WORDS
 from ingestion.formats.definition import Delimited, FormatDefinition, Header, Signature, TimeBase
+from ingestion.formats.identity import RecordIdentity
 
 CUCM_CMR_COLUMNS = (
     "cdrRecordType",
@@ -78,5 +79,17 @@ CISCO_CUCM_CMR = FormatDefinition(
             Shape("dateTimeStamp", EPOCH, EPOCH_WORDS, optional=False),
             Duration("duration"),
         ),
+    ),
+    # FORMATS.md 6: one CMR per endpoint per call; callIdentifier is the CDR leg id.
+    identity=RecordIdentity(
+        fields=(
+            "globalCallID_callManagerId",
+            "globalCallID_callId",
+            "callIdentifier",
+            "nodeId",
+            "deviceName",
+            "dateTimeStamp",
+        ),
+        reason="global call id + callIdentifier (the leg) + node and device (the endpoint) + its time stamp",
     ),
 )

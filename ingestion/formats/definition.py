@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ingestion.formats.checks import Validation
+from ingestion.formats.identity import RecordIdentity
 
 Frame = tuple[int, int, bytes]  # record number (line or frame ordinal), 0-based byte offset, bytes
 
@@ -135,6 +136,7 @@ class FormatDefinition:
     signature: Signature = Signature()
     validation: Validation = Validation()  # what a record must hold to be loaded (ingestion.validation)
     date_format_configurable: bool = False  # the PBX prints dates in a set order: a source's date_format
+    identity: RecordIdentity | None = None  # the natural key of one record (ingestion.record_identity)
 
     @property
     def raw_table(self) -> str:

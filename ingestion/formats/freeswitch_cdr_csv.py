@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ingestion.formats.checks import ISO_SECONDS, SLASH_MINUTES, DateTime, Duration, Validation
 from ingestion.formats.definition import Delimited, FormatDefinition, Signature, TimeBase
+from ingestion.formats.identity import RecordIdentity
 from ingestion.formats.patterns import ISO_DATETIME, SECONDS, SLASH_DATETIME
 
 STAMPS = (ISO_SECONDS, SLASH_MINUTES)
@@ -57,5 +58,12 @@ FREESWITCH_CDR_CSV = FormatDefinition(
             Duration("billsec"),
         ),
         free_text=("caller_id_name",),
+    ),
+    # FORMATS.md 17: one row per leg (legs=a: A-legs), uuid the leg's own UUID. The stamps are left
+    # out: a spreadsheet round-trip rewrites them. The kxingyunliushui sample holds one uuid three
+    # times (once with another hangup cause): one leg hangs up once.
+    identity=RecordIdentity(
+        fields=("uuid",),
+        reason="uuid, the leg's own UUID (not the stamps: a spreadsheet round-trip rewrites them)",
     ),
 )

@@ -22,6 +22,7 @@ from ingestion.formats.definition import (
     TimeBase,
 )
 from ingestion.formats.framing import lines
+from ingestion.formats.identity import RecordIdentity
 from ingestion.formats.patterns import ISO_DATETIME, SECONDS
 
 UCM_COLUMNS = (
@@ -73,6 +74,13 @@ _COMMON = {
     "leg_link": "legs of one call share session; API main_cdr holds the call's totals",
 }
 _FIELDS = {"start": ISO_DATETIME, "duration": SECONDS, "billsec": SECONDS}
+# FORMATS.md 15: session groups the legs of a call and a ring group writes one sub-CDR per phone,
+# all in one session: a CDR is its session + AcctId (empty on main_cdr) + Asterisk's own CDR key.
+_CDR_KEY = ("session", "AcctId", "uniqueid", "channel", "dstchannel", "start", "answer", "end", "disposition")
+_REASON = (
+    "session + AcctId + uniqueid, dialled channel, start/answer/end and disposition: one session "
+    "holds every leg of a call, one sub-CDR per ringing phone"
+)
 
 
 def parse_api_record(text: str) -> list[dict[str, str | None]]:
@@ -107,6 +115,7 @@ GRANDSTREAM_UCM_CSV = FormatDefinition(
     columns=UCM_COLUMNS,
     layout=Delimited(min_columns=20, header=Header.REQUIRED),
     signature=Signature(field_patterns=_FIELDS, header_names=frozenset({"AcctId", "session", "action_type"})),
+    identity=RecordIdentity(fields=_CDR_KEY, reason=_REASON),
     **_COMMON,
 )
 
@@ -117,5 +126,6 @@ GRANDSTREAM_UCM_API = FormatDefinition(
     columns=(*UCM_COLUMNS, "cdr_part"),
     layout=Framed(frames=lines, parse=parse_api_record, description="JSON lines, main/sub CDR nesting"),
     signature=Signature(line_pattern=r'\{.*"(?:main_cdr|AcctId)".*\}'),
+    identity=RecordIdentity(fields=(*_CDR_KEY, "cdr_part"), reason=_REASON + "; cdr_part: main or sub_cdr_N"),
     **_COMMON,
 )

@@ -17,6 +17,7 @@ from ingestion.formats.definition import (
     fixed_width_columns,
 )
 from ingestion.formats.framing import length_prefixed_or_lines
+from ingestion.formats.identity import LANDING_DATE, RecordIdentity
 from ingestion.formats.patterns import HOUR_MINUTE_24
 
 LAYOUT = FixedWidth(
@@ -51,5 +52,14 @@ MITEL_5000_SMDR = FormatDefinition(
             Shape("start_time", HOUR_MINUTE_24, "a start time hh:mm from 00:00 to 23:59", optional=False),
             Duration("duration", DurationUnit.HH_MM_SS),
         ),
+    ),
+    # FORMATS.md 10: no call id and no date (start hh:mm only): the whole record + the landing day.
+    identity=RecordIdentity(
+        fields=fixed_width_columns(LAYOUT),
+        reason=(
+            "no id and no date are written: every field, with the day the file landed (two identical "
+            "records of one day, same extension, number, minute and duration, count once)"
+        ),
+        landed=LANDING_DATE,
     ),
 )

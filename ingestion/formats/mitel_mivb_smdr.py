@@ -16,6 +16,7 @@ from ingestion.formats.definition import (
     TimeBase,
     fixed_width_columns,
 )
+from ingestion.formats.identity import LANDING_YEAR, RecordIdentity
 from ingestion.formats.patterns import HOUR_MINUTE_24, MONTH_DAY
 
 LAYOUT = FixedWidth(
@@ -63,5 +64,11 @@ MITEL_MIVB_SMDR = FormatDefinition(
             Duration("time_to_answer", optional=True),
         ),
         notes=("29 February is accepted: the record has no year (staging takes the landing year)",),
+    ),
+    # FORMATS.md 9: no call id, a date mm/dd without year: the whole record + the landing year.
+    identity=RecordIdentity(
+        fields=fixed_width_columns(LAYOUT),
+        reason="no id is written and the date has no year: every field, with the year the file landed",
+        landed=LANDING_YEAR,
     ),
 )

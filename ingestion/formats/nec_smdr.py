@@ -16,6 +16,7 @@ from __future__ import annotations
 from ingestion.formats.checks import DateTime, TimeLayout, Validation
 from ingestion.formats.definition import FormatDefinition, Framed, RecordError, Signature, TimeBase
 from ingestion.formats.framing import stx_etx_frames
+from ingestion.formats.identity import RecordIdentity
 
 FLEXIBLE_TYPES = {"KK", "KL", "KM"}
 FIXED_TYPES = {"KA", "KB", "KE", "KH", "KI", "KJ"}
@@ -123,4 +124,10 @@ NEC_SMDR = FormatDefinition(
     leg_link="no call id: transfers flagged per record in condition codes (section 08)",
     signature=Signature(line_pattern=r"\x020!K[A-M].*"),
     validation=VALIDATION,
+    # FORMATS.md 11a: no call id (transfers are condition codes); every record carries its start and
+    # end with their years (flexible: to the millisecond): the record as written is its identity.
+    identity=RecordIdentity(
+        fields=("record_type", "body"),
+        reason="no id is written: the frame's record type and body as written (start and end with years)",
+    ),
 )

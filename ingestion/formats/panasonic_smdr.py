@@ -17,6 +17,7 @@ from ingestion.formats.definition import (
     TimeBase,
     fixed_width_columns,
 )
+from ingestion.formats.identity import RecordIdentity
 
 LAYOUT = FixedWidth(
     fields=(
@@ -58,5 +59,11 @@ PANASONIC_SMDR = FormatDefinition(
             Duration("ring", DurationUnit.M_APOSTROPHE_SS, optional=True),
         ),
         free_text=("dial_number",),  # <I> is followed by the caller's name or number
+    ),
+    # FORMATS.md 12: no call id; date and end time to the minute. A CO-to-CO call's two records differ
+    # in the dialled number and CD code, so every field of the record is its identity.
+    identity=RecordIdentity(
+        fields=fixed_width_columns(LAYOUT),
+        reason="no id is written: every field (date, end time, extension, CO, number, ring, duration, code)",
     ),
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ingestion.formats.checks import SLASH_SECONDS, DateTime, Duration, DurationUnit, Validation
 from ingestion.formats.definition import Delimited, FormatDefinition, Signature, TimeBase
+from ingestion.formats.identity import RecordIdentity
 from ingestion.formats.patterns import SLASH_DATETIME
 
 THREECX_CDR = FormatDefinition(
@@ -63,5 +64,11 @@ THREECX_CDR = FormatDefinition(
             Duration("duration", DurationUnit.HH_MM_SS, optional=True),  # empty when unanswered
         ),
         free_text=("from_dispname", "to_dispname", "final_dispname", "bill_name", "chain"),
+    ),
+    # FORMATS.md 16: one row per call, named by historyid and callid; start and end keep apart rows
+    # whose ids a re-installed 3CX numbers again.
+    identity=RecordIdentity(
+        fields=("historyid", "callid", "time_start", "time_end"),
+        reason="historyid + callid (one row per call) with its start and end",
     ),
 )
