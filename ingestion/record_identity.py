@@ -169,7 +169,8 @@ def _mark(con: duckdb.DuckDBPyConnection, fmt: FormatDefinition) -> int:
         f"""DELETE FROM {DUPLICATES} AS d USING ringledger_repeated_keys AS k
             WHERE d.format = {sql_str(fmt.name)} AND d.source = k._source AND d.record_key = k.{KEY_COLUMN}"""
     )
-    # The first occurrence: earliest landed file, then line; rows of one record (a Grandstream
+    # The first occurrence: earliest landed file (landing times are to the second: then the file
+    # loaded first, in landing order within one load), then line; rows of one record (a Grandstream
     # line holds several CDRs) with the same key as their first are the record itself, not listed.
     listed = con.execute(
         f"""INSERT INTO {DUPLICATES} ({DUPLICATE_COLUMNS})
@@ -177,7 +178,7 @@ def _mark(con: duckdb.DuckDBPyConnection, fmt: FormatDefinition) -> int:
                 SELECT r._source, r._file_sha256, r._record_no, r.{KEY_COLUMN} AS record_key, f.landed_at,
                        row_number() OVER (
                            PARTITION BY r._source, r.{KEY_COLUMN}
-                           ORDER BY f.landed_at, r._file_sha256, r._record_no
+                           ORDER BY f.landed_at, f.loaded_at, f.rowid, r._record_no
                        ) AS occurrence
                 FROM {table} AS r
                 JOIN ringledger_repeated_keys AS k

@@ -25,7 +25,7 @@ nullif(regexp_extract({{ channel }}, '^[^/]+/(.+)-[0-9a-fA-F]+(;[0-9])?$', 1), '
 -#}
 {% macro asterisk_cdr_file_legs(source_relation) -%}
 with source as (
-    select * from {{ source_relation }}
+    {{ raw_records(source_relation) }}
 ),
 
 renamed as (

@@ -58,3 +58,12 @@ leg_disposition, billable_seconds, account_code, caller_number, called_number
 {% macro merged_flags(first, second) -%}
 nullif(concat_ws(',', {{ first }}, {{ second }}), '')
 {%- endmacro %}
+
+{#-
+  A format's raw records without those seen before (ingestion/record_identity.py flags a record
+  whose identity its source loaded already: _duplicate_of names the first; raw.record_duplicates
+  lists them): staging reads raw through it, so a replayed record never becomes a second leg.
+-#}
+{% macro raw_records(relation) -%}
+select * from (select * from {{ relation }} where _duplicate_of is null) as raw_records
+{%- endmacro %}

@@ -1,7 +1,8 @@
 {#-
   Data-quality findings of the last build, per source: each data-quality test that found
   rows (dbt_project.yml: severity warn, failures stored in the data_quality schema) and
-  each reason legs were kept out of the calls (int_call_legs_rejected), with the number of
+  each reason legs were kept out of the calls (int_call_legs_rejected), and the records kept
+  out of the legs as duplicates of one loaded before (raw.record_duplicates), with the number of
   rows, the first five examples (landed file and line where known) and where the rest are
   in the warehouse. A finding never stops the build: the facts of every source are built
   and published; a blocking test does (docs/reliability.md).
@@ -27,10 +28,27 @@ rejected_legs as (
     from {{ ref('int_call_legs_rejected') }}
 ),
 
+duplicate_records as (
+    select
+        'duplicate_records' as finding_kind,
+        duplicates.source as source_name,
+        'raw' as model_name,
+        'duplicate_records' as check_name,
+        'records seen before (same record identity), kept in raw and out of the legs' as check_description,
+        coalesce(files.landed_path, duplicates.file_sha256) || ' line ' || cast(duplicates.record_no as varchar)
+            as example_key,
+        'raw.record_duplicates' as details_relation
+    from {{ source('raw', 'record_duplicates') }} as duplicates
+    left join {{ source('raw', 'loaded_files') }} as files
+        on duplicates.source = files.source and duplicates.file_sha256 = files.sha256
+),
+
 failing_rows as (
     select * from test_failures
     union all
     select * from rejected_legs
+    union all
+    select * from duplicate_records
 )
 
 select

@@ -4,7 +4,7 @@
   when the leg was answered, end = calldate + duration.
 -#}
 with source as (
-    select * from {{ source('asterisk_cdr_db', 'asterisk_cdr_db') }}
+    {{ raw_records(source('asterisk_cdr_db', 'asterisk_cdr_db')) }}
 ),
 
 renamed as (

@@ -6,7 +6,7 @@
   seconds = h * 3600 + mm * 60 + t * 6.
 -#}
 with source as (
-    select * from {{ source('avaya_cm_cdr', 'avaya_cm_cdr') }}
+    {{ raw_records(source('avaya_cm_cdr', 'avaya_cm_cdr')) }}
 ),
 
 landed_files as (

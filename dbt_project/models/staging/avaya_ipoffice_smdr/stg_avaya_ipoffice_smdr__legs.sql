@@ -10,7 +10,7 @@
   segment's fields 16 and 17.
 -#}
 with source as (
-    select * from {{ source('avaya_ipoffice_smdr', 'avaya_ipoffice_smdr') }}
+    {{ raw_records(source('avaya_ipoffice_smdr', 'avaya_ipoffice_smdr')) }}
 ),
 
 renamed as (

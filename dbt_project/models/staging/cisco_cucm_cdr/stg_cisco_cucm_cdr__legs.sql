@@ -7,7 +7,7 @@
   network or the device (busy 17, other failures) was hung up by nobody: null.
 -#}
 with source as (
-    select * from {{ source('cisco_cucm_cdr', 'cisco_cucm_cdr') }}
+    {{ raw_records(source('cisco_cucm_cdr', 'cisco_cucm_cdr')) }}
 ),
 
 renamed as (

@@ -6,7 +6,7 @@
   the MOS estimates (MLQK…, when the phone reports them) and maxJitter are typed here.
 -#}
 with source as (
-    select * from {{ source('cisco_cucm_cmr', 'cisco_cucm_cmr') }}
+    {{ raw_records(source('cisco_cucm_cmr', 'cisco_cucm_cmr')) }}
     where cdrRecordType = '2'
 ),
 

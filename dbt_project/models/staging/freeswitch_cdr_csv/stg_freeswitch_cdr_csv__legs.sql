@@ -6,7 +6,7 @@
   A record written twice (same uuid, e.g. duplicated rows in a re-saved file) counts once.
 -#}
 with source as (
-    select * from {{ source('freeswitch_cdr_csv', 'freeswitch_cdr_csv') }}
+    {{ raw_records(source('freeswitch_cdr_csv', 'freeswitch_cdr_csv')) }}
 ),
 
 renamed as (

@@ -8,7 +8,7 @@
   caller's own leg (lastapp Park) is its time parked (park_seconds); the UCM writes no hold time.
 -#}
 with source as (
-    select * from {{ source('grandstream_ucm_api', 'grandstream_ucm_api') }}
+    {{ raw_records(source('grandstream_ucm_api', 'grandstream_ucm_api')) }}
 ),
 
 renamed as (

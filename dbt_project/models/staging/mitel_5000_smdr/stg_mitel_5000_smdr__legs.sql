@@ -6,7 +6,7 @@
   so a call is never later than the file that holds it.
 -#}
 with source as (
-    select * from {{ source('mitel_5000_smdr', 'mitel_5000_smdr') }}
+    {{ raw_records(source('mitel_5000_smdr', 'mitel_5000_smdr')) }}
 ),
 
 landed_files as (

@@ -6,7 +6,7 @@
   December's calls). Duration is HH:MM:SS of the call; time to answer is seconds.
 -#}
 with source as (
-    select * from {{ source('mitel_mivb_smdr', 'mitel_mivb_smdr') }}
+    {{ raw_records(source('mitel_mivb_smdr', 'mitel_mivb_smdr')) }}
 ),
 
 landed_files as (

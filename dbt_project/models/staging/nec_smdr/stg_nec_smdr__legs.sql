@@ -13,7 +13,7 @@
   All times are the site's local wall clock; talk time is end - start to the second.
 -#}
 with source as (
-    select * from {{ source('nec_smdr', 'nec_smdr') }}
+    {{ raw_records(source('nec_smdr', 'nec_smdr')) }}
 ),
 
 renamed as (

@@ -13,7 +13,7 @@
   (from_co_line, to_co_line), and the outgoing line's record in paired_record_no.
 -#}
 with source as (
-    select * from {{ source('panasonic_smdr', 'panasonic_smdr') }}
+    {{ raw_records(source('panasonic_smdr', 'panasonic_smdr')) }}
 ),
 
 sources as (

@@ -11,7 +11,7 @@
   not tell: final-type describes the destination even when the final party is the source.)
 -#}
 with source as (
-    select * from {{ source('threecx_cdr', 'threecx_cdr') }}
+    {{ raw_records(source('threecx_cdr', 'threecx_cdr')) }}
 ),
 
 renamed as (
