@@ -87,9 +87,17 @@ def ensure_identity(con: duckdb.DuckDBPyConnection) -> None:
         "CREATE TABLE IF NOT EXISTS raw.record_identity_recipes (format VARCHAR PRIMARY KEY, recipe VARCHAR)"
     )
     known = dict(con.execute("SELECT format, recipe FROM raw.record_identity_recipes").fetchall())
+    keyed = {
+        row[0]
+        for row in con.execute(
+            "SELECT table_name FROM duckdb_columns() WHERE schema_name = 'raw' AND column_name = ?",
+            [DUPLICATE_OF],
+        ).fetchall()
+    }
     for fmt in FORMATS.values():
-        con.execute(f"ALTER TABLE {fmt.raw_table} ADD COLUMN IF NOT EXISTS {KEY_COLUMN} UHUGEINT")
-        con.execute(f"ALTER TABLE {fmt.raw_table} ADD COLUMN IF NOT EXISTS {DUPLICATE_OF} VARCHAR")
+        if fmt.name not in keyed:
+            con.execute(f"ALTER TABLE {fmt.raw_table} ADD COLUMN IF NOT EXISTS {KEY_COLUMN} UHUGEINT")
+            con.execute(f"ALTER TABLE {fmt.raw_table} ADD COLUMN IF NOT EXISTS {DUPLICATE_OF} VARCHAR")
         if known.get(fmt.name) == recipe(fmt):
             continue
         if con.execute(f"SELECT count(*) FROM {fmt.raw_table}").fetchall()[0][0]:
