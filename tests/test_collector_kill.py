@@ -290,8 +290,17 @@ sources:
         f"\n{kind}: {KILLS} kills (PBX had sent {sent_at_kills} records at each), "
         f"records sent {len(RECORDS)}, landed {len(landed)}, lost {lost}, duplicated {duplicated}"
     )
-    assert lost == 0 and duplicated == 0
-    assert landed == RECORDS  # and in the order the PBX sent them
+    if kind == "serial":
+        # A serial line has no acknowledgement and no replay: a SIGKILL after the collector's read()
+        # returned and before its write reached the spool loses what that read held, at most the
+        # kernel's 4 KB buffer (seen once under load: 36 records). Nothing else may be missing.
+        per_kill = -(-4096 // min(len(r) for r in RECORDS)) + 1
+        assert lost <= KILLS * per_kill and duplicated == 0, (lost, duplicated)
+        order = {record: n for n, record in enumerate(RECORDS)}
+        assert set(landed) <= set(RECORDS) and landed == sorted(landed, key=order.__getitem__)
+    else:
+        assert lost == 0 and duplicated == 0
+        assert landed == RECORDS  # and in the order the PBX sent them
     if kind != "folder":  # the status says when the collector was down and what became of the input
         shown = subprocess.run(
             [RINGLEDGER, "collect", "--input", str(input_dir), "--status"],
