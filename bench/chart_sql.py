@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from ringledger.settings import SUPERSET_ASSETS_DIR
+from ingestion.config.settings import SUPERSET_ASSETS_DIR
 
 TIME_GRAINS = {
     "PT1S": "second", "PT1M": "minute", "PT1H": "hour", "P1D": "day",

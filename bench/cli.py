@@ -10,7 +10,7 @@ from pathlib import Path
 from bench import ingestion, report
 from bench.company import Company, cached_company
 from bench.run import benchmark
-from ringledger.settings import REPO_ROOT
+from ingestion.config.settings import REPO_ROOT
 
 SMOKE = Company(calls=3000, days=14, employees=60, seed=7)
 SMOKE_RECORDS = 20_000

@@ -17,8 +17,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingestion.config.settings import REPO_ROOT
 from ringledger.demo.model import Params
-from ringledger.settings import REPO_ROOT
 
 RINGLEDGER = str(Path(sys.executable).parent / "ringledger")
 DATE_IN_NAME = re.compile(r"(20\d{6})")

@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from bench.chart_sql import ChartQuery, dashboard_queries
-from ringledger.publish import current_publication
+from orchestration.serving.publish import current_publication
 
 
 def run_once(published: Path, sql: str) -> tuple[float, int]:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion.config import load_sources
-from ingestion.landing import candidate_files
+from ingestion.collect.landing import candidate_files
+from ingestion.config.company import load_sources
 
 LINE_SCAN = (
     "SELECT count(*) FROM read_csv(?, columns = {'line': 'VARCHAR'}, delim = '\x01', quote = '', "

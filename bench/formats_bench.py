@@ -19,9 +19,9 @@ from pathlib import Path
 import duckdb
 
 from bench.floor import count_records
-from ingestion.config import Source
-from ingestion.landing import land_source
-from ingestion.raw_load import load_pending
+from ingestion.collect.landing import land_source
+from ingestion.config.company import Source
+from ingestion.raw.load import load_pending
 
 SAMPLES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "samples"
 CHUNK = 100_000

@@ -12,8 +12,8 @@ import duckdb
 from bench import breakdown
 from bench.company import Company, mirror
 from bench.steps import PYTHON, RINGLEDGER, StepResult, child_env, last_json, run_python_step, run_step
-from ringledger.publish import current_publication
-from ringledger.settings import REPO_ROOT, Settings
+from ingestion.config.settings import REPO_ROOT, Settings
+from orchestration.serving.publish import current_publication
 
 FLOOR_RUNS = 2  # the first also warms the page cache for every step after it
 

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from bench.process_tree import Measured, run_measured
-from ringledger.settings import REPO_ROOT, Settings
+from ingestion.config.settings import REPO_ROOT, Settings
 
 PYTHON = sys.executable
 RINGLEDGER = str(Path(sys.executable).parent / "ringledger")

@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ingestion.landing import read_manifest
+from ingestion.collect.landing import read_manifest
 from tests.collector_support import avaya_record, free_port, landed_bytes, wait_until, write_config
 from tests.conftest import RINGLEDGER, settings_under
 

@@ -15,14 +15,14 @@ from collections import Counter
 from pathlib import Path
 
 from ingestion.check_sample import SampleResult, sample
-from ingestion.config import Site, Source, load_sites, load_sources, site_of_branch
-from ingestion.directory import Directory, read_directory
-from ingestion.errors import ConfigError
+from ingestion.collect.landing import candidate_files
+from ingestion.config.company import Site, Source, load_sites, load_sources, site_of_branch
+from ingestion.config.errors import ConfigError
+from ingestion.config.settings import Settings
+from ingestion.config.tariffs import read_tariffs
+from ingestion.directory.consolidated import Directory, read_directory
 from ingestion.formats import FORMATS
-from ingestion.landing import candidate_files
-from ingestion.sniff import sniff_file
-from ingestion.tariffs import read_tariffs
-from ringledger.settings import Settings
+from ingestion.formats.sniff import sniff_file
 
 SHOWN_WARNINGS = 5
 

@@ -2,7 +2,7 @@
 
 For ``ringledger check``: of the sampled records, how many have an external leg (a party outside
 the site's extensions, or an endpoint that is a trunk), how many of those the site's trunks match
-(``ingestion.trunk_matching``, the warehouse's rule), and how many internal parties are extensions
+(``ingestion.config.trunk_matching``, the warehouse's rule), and how many internal parties are extensions
 the directory knows. Which raw fields hold the endpoints and extensions is said per format below,
 as the format's staging model reads them; a format not listed is counted without trunk figures.
 """
@@ -16,13 +16,12 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion.collectors import compression
-from ingestion.config import Site, Source, trunk_patterns
-from ingestion.formats import FORMATS
-from ingestion.raw_load import stage_file
-from ingestion.readers import BAD, STAGED
-from ingestion.trunk_matching import matching_trunk
-from ingestion.validation import SourceRules
+from ingestion.config.company import Site, Source, trunk_patterns
+from ingestion.config.trunk_matching import matching_trunk
+from ingestion.formats import FORMATS, compression
+from ingestion.raw.load import stage_file
+from ingestion.raw.readers import BAD, STAGED
+from ingestion.raw.validation import SourceRules
 
 SAMPLE_FILES = 3
 SAMPLE_RECORDS = 500  # per file

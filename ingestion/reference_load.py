@@ -9,8 +9,8 @@ from dataclasses import astuple, fields
 
 import duckdb
 
-from ingestion.config import Site, Source, trunk_patterns
-from ingestion.tariffs import TariffRate
+from ingestion.config.company import Site, Source, trunk_patterns
+from ingestion.config.tariffs import TariffRate
 
 
 def _replace(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, str], rows: list[tuple]) -> int:
@@ -81,7 +81,7 @@ def load_sites(con: duckdb.DuckDBPyConnection, sites: list[Site]) -> dict[str, i
             },
             trunk_rows,
         ),
-        # how an endpoint the PBX writes is recognised as a trunk (ingestion.trunk_matching)
+        # how an endpoint the PBX writes is recognised as a trunk (ingestion.config.trunk_matching)
         "trunk_match_patterns": _replace(
             con,
             "trunk_match_patterns",

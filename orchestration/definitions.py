@@ -1,6 +1,6 @@
 """The single Dagster entry point: every area's definitions, resources and the full job.
 
-Settings come from ``ringledger.settings`` (environment variables with local
+Settings come from ``ingestion.config.settings`` (environment variables with local
 defaults): the one place that maps local, test and production locations.
 """
 
@@ -10,9 +10,9 @@ import os
 
 import dagster as dg
 
+from ingestion.config.settings import Settings
 from orchestration.defs import directory, geography, ingest, publish, reprocess, sensors, transform
 from orchestration.resources import LocationsResource, WarehouseResource
-from ringledger.settings import Settings
 
 settings = Settings.from_env()
 # dbt runs as a subprocess and reads the warehouse location from its profile's env_var.

@@ -15,7 +15,7 @@ import dagster as dg
 
 from orchestration.defs.publish import PUBLISHED
 from orchestration.findings import Finding, findings_lines, read_findings
-from ringledger.publish import PublishedVersion, current_version
+from orchestration.serving.publish import PublishedVersion, current_version
 
 FAILED_ROWS = "dagster_dbt/failed_row_count"
 

@@ -15,7 +15,7 @@
 #   SUPERSET_HOME            metadata DB, pid file, log        [<repo>/var/superset]
 #   SUPERSET_PORT            port on 127.0.0.1                 [8088]
 #   RINGLEDGER_PUBLISHED     folder with CURRENT + published DuckDB files [$RINGLEDGER_HOME/published,
-#                            RINGLEDGER_HOME defaulting to <repo>/var, as in ringledger.settings]
+#                            RINGLEDGER_HOME defaulting to <repo>/var, as in ingestion.config.settings]
 #   SUPERSET_SECRET_KEY      signs session cookies; overrides the key file [$SUPERSET_HOME/secret_key]
 #   SUPERSET_ADMIN_USER      admin login                        [admin]
 #   SUPERSET_ADMIN_PASSWORD  admin password; overrides the file, and setup sets it on an existing

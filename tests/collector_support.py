@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ingestion.landing import read_manifest
+from ingestion.collect.landing import read_manifest
 
 SITES = """
 sites:

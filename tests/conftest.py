@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ringledger.settings import REPO_ROOT, Settings
+from ingestion.config.settings import REPO_ROOT, Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLES = FIXTURES / "samples"

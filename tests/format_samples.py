@@ -8,12 +8,12 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion.config import Source
+from ingestion.collect.landing import land_source
+from ingestion.config.company import Source
 from ingestion.formats import FORMATS
 from ingestion.formats.asterisk_cdr_custom import STOCK_MAPPING
-from ingestion.landing import land_source
-from ingestion.raw_load import FileLoad, load_pending
-from ingestion.validation import SourceRules
+from ingestion.raw.load import FileLoad, load_pending
+from ingestion.raw.validation import SourceRules
 from tests.conftest import FIXTURES, SAMPLES
 
 GOLDEN = FIXTURES / "golden"

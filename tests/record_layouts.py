@@ -19,7 +19,7 @@ from ingestion.formats import FORMATS
 from ingestion.formats.asterisk_cdr_custom import STOCK_MAPPING
 from ingestion.formats.definition import Delimited, FixedWidth, Framed, Header
 from ingestion.formats.grandstream_ucm import UCM_COLUMNS
-from ingestion.validation import SourceRules
+from ingestion.raw.validation import SourceRules
 from tests.conftest import FIXTURES
 
 GOLDEN = FIXTURES / "golden"

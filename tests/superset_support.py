@@ -10,7 +10,7 @@ from pathlib import Path
 
 import requests
 
-from ringledger.settings import REPO_ROOT
+from ingestion.config.settings import REPO_ROOT
 
 SCRIPT = REPO_ROOT / "scripts" / "superset.sh"
 SUPERSET_PYTHON = REPO_ROOT / ".venv-superset" / "bin" / "python"

@@ -23,12 +23,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingestion.config import Source
+from ingestion.collect.landing import land_source
+from ingestion.config.company import Source
 from ingestion.formats import FORMATS
 from ingestion.formats.checks import Duration
-from ingestion.landing import land_source
-from ingestion.raw_load import load_pending
-from ringledger.publish import current_publication
+from ingestion.raw.load import load_pending
+from orchestration.serving.publish import current_publication
 from tests.conftest import run_ringledger, settings_under
 from tests.record_layouts import RecordMaker, header_lines, makers
 

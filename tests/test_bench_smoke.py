@@ -14,7 +14,7 @@ import yaml
 
 from bench.cli import SMOKE_RECORDS
 from bench.ingestion import OWN_FLOOR
-from ringledger.settings import REPO_ROOT, SUPERSET_ASSETS_DIR
+from ingestion.config.settings import REPO_ROOT, SUPERSET_ASSETS_DIR
 
 pytestmark = pytest.mark.slow
 

@@ -19,9 +19,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingestion.config import load_sites
-from ingestion.errors import ConfigError
-from ringledger.settings import Settings
+from ingestion.config.company import load_sites
+from ingestion.config.errors import ConfigError
+from ingestion.config.settings import Settings
 
 SITE = """
 sites:

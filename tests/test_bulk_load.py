@@ -13,12 +13,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingestion import raw_load
-from ingestion.bulk_load import group_files, load_group
-from ingestion.config import Source
-from ingestion.landing import land_source, read_manifest
-from ingestion.raw_load import LOADED_FILES_SQL, ensure_raw_schema, load_pending
-from ingestion.readers import records
+from ingestion.collect.landing import land_source, read_manifest
+from ingestion.config.company import Source
+from ingestion.raw import load as raw_load
+from ingestion.raw.bulk import group_files, load_group
+from ingestion.raw.load import LOADED_FILES_SQL, ensure_raw_schema, load_pending
+from ingestion.raw.readers import records
 from tests.conftest import SAMPLES
 from tests.format_samples import CASES, load_through_landing, parsed
 

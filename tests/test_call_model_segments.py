@@ -16,8 +16,8 @@ from datetime import datetime
 import duckdb
 import pytest
 
-from ringledger.publish import current_publication
-from ringledger.settings import Settings
+from ingestion.config.settings import Settings
+from orchestration.serving.publish import current_publication
 from tests.conftest import run_ringledger, settings_under
 from tests.test_formats_calls_end_to_end import SITES, _dial_plan, build_input
 

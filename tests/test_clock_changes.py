@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 
-from ringledger.settings import Settings
+from ingestion.config.settings import Settings
 from tests.conftest import run_ringledger, settings_under
 
 pytestmark = [pytest.mark.slow, pytest.mark.reliability]

@@ -33,9 +33,9 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.collectors.framing import split_records
-from ingestion.collectors.status import read_status
-from ingestion.landing import read_manifest
+from ingestion.collect.landing import read_manifest
+from ingestion.collect.status import read_status
+from ingestion.formats.stream_framing import split_records
 from tests.collector_support import (
     avaya_record,
     free_port,

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.config import load_sites, load_sources
-from ingestion.errors import ConfigError
-from ingestion.tariffs import TARIFF_COLUMNS, read_tariffs
+from ingestion.config.company import load_sites, load_sources
+from ingestion.config.errors import ConfigError
+from ingestion.config.tariffs import TARIFF_COLUMNS, read_tariffs
 
 SITE = """
 sites:

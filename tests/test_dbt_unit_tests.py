@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ingestion.config.settings import DBT_PROJECT_DIR, Settings
 from orchestration.defs.transform import build_arguments, dbt_executable
-from ringledger.settings import DBT_PROJECT_DIR, Settings
 
 pytestmark = pytest.mark.slow
 

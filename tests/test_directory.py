@@ -9,11 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingestion.directory import read_directory
-from ingestion.directory_load import load_directory
-from ingestion.directory_sources import load_directory_sources
-from ingestion.errors import ConfigError
-from ingestion.ldif import read_ldif
+from ingestion.config.errors import ConfigError
+from ingestion.directory.consolidated import read_directory
+from ingestion.directory.ldif import read_ldif
+from ingestion.directory.load import load_directory
+from ingestion.directory.sources import load_directory_sources
 
 LDIF_SAMPLE = Path(__file__).parent / "fixtures" / "directory" / "ad_export.ldif"
 DEPARTMENTS = """department_id,name,parent_department_id,site_id

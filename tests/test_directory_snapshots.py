@@ -8,18 +8,18 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingestion.directory import read_directory
-from ingestion.directory_history import Taken, versions_from_snapshots
-from ingestion.directory_load import load_directory
-from ingestion.directory_paths import path_id
-from ingestion.directory_records import EARLIEST, Assignment, Department, Origin
-from ingestion.errors import ConfigError
+from ingestion.config.errors import ConfigError
+from ingestion.directory.consolidated import read_directory
+from ingestion.directory.history import Taken, versions_from_snapshots
+from ingestion.directory.load import load_directory
+from ingestion.directory.paths import path_id
+from ingestion.directory.records import EARLIEST, Assignment, Department, Origin
 
 D = dt.date.fromisoformat
 AUG1, AUG10, AUG20 = D("2026-08-01"), D("2026-08-10"), D("2026-08-20")
 
 
-# --- consolidation of typed snapshots (ingestion.directory_history) -------------------------------
+# --- consolidation of typed snapshots (ingestion.directory.history) -------------------------------
 
 
 def person(employee: str, department: str = "sales", extension: str = "2013", name: str = "") -> Assignment:

@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ringledger.publish import current_publication
+from orchestration.serving.publish import current_publication
 from tests.conftest import run_ringledger, settings_under
 
 D1, D2, D3 = dt.date(2026, 8, 3), dt.date(2026, 8, 8), dt.date(2026, 8, 12)  # the demo runs 3-16 Aug

@@ -16,8 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from ingestion.config.settings import DBT_PROJECT_DIR, Settings
 from orchestration.defs.transform import dbt_executable
-from ringledger.settings import DBT_PROJECT_DIR, Settings
 
 CALLS = """
 SELECT calls.call_id, calls.site_id, parties.extension, calls.started_at_local,

@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ringledger.publish import current_publication
-from ringledger.settings import Settings
+from ingestion.config.settings import Settings
+from orchestration.serving.publish import current_publication
 from tests.conftest import run_ringledger
 
 pytestmark = pytest.mark.slow

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.collectors import compression
-from ingestion.collectors.file_poller import poll
-from ingestion.config import Source
-from ingestion.landing import read_manifest
-from ingestion.transport_config import FileTransport
+from ingestion.collect.file_poller import poll
+from ingestion.collect.landing import read_manifest
+from ingestion.config.company import Source
+from ingestion.config.transports import FileTransport
+from ingestion.formats import compression
 from tests.collector_support import avaya_record, free_port
 
 pytestmark = pytest.mark.timeout(30)

@@ -20,9 +20,9 @@ import duckdb
 import pytest
 import yaml
 
+from ingestion.config.settings import Settings
 from ingestion.formats.asterisk_cdr_custom import STOCK_MAPPING
-from ringledger.publish import current_publication
-from ringledger.settings import Settings
+from orchestration.serving.publish import current_publication
 from tests.conftest import SAMPLES, run_ringledger, settings_under
 
 pytestmark = pytest.mark.slow

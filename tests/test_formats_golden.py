@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.validation import SourceRules
+from ingestion.raw.validation import SourceRules
 from tests.format_samples import CASES, SampleCase, load_through_landing, parsed
 
 

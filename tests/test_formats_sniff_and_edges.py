@@ -9,7 +9,7 @@ import pytest
 
 from ingestion.formats import FORMATS
 from ingestion.formats.asterisk_cdr_custom import STOCK_MAPPING
-from ingestion.sniff import sniff_file
+from ingestion.formats.sniff import sniff_file
 from tests.conftest import SAMPLES
 from tests.format_samples import CASES, SampleCase, load_through_landing
 

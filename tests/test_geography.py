@@ -10,11 +10,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingestion.config import load_sites
-from ingestion.errors import ConfigError
+from ingestion.config.company import load_sites
+from ingestion.config.errors import ConfigError
+from ingestion.config.settings import Settings
 from ingestion.numbering import classify, classify_all
 from ringledger.demo.holidays import holidays_de_berlin
-from ringledger.settings import Settings
 
 KNOWN_NUMBERS = [
     # e164, region, type, city, area

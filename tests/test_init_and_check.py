@@ -18,13 +18,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingestion.config import load_sites, load_sources, site_of_branch
-from ingestion.directory import read_directory
+from ingestion.config.company import load_sites, load_sources, site_of_branch
+from ingestion.config.settings import REPO_ROOT, Settings
+from ingestion.config.tariffs import read_tariffs
+from ingestion.directory.consolidated import read_directory
 from ingestion.formats import FORMATS
-from ingestion.init_command import skeleton_files
-from ingestion.tariffs import read_tariffs
-from ringledger.publish import current_publication
-from ringledger.settings import REPO_ROOT, Settings
+from orchestration.serving.publish import current_publication
+from ringledger.commands.init import skeleton_files
 from tests.conftest import RINGLEDGER, run_ringledger, settings_under
 
 MASTER = (

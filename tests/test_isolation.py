@@ -22,11 +22,11 @@ import dagster as dg
 import duckdb
 import pytest
 
-from ingestion.raw_load import ensure_raw_schema
+from ingestion.config.settings import Settings
+from ingestion.raw.load import ensure_raw_schema
 from orchestration.defs.transform import dbt_project
 from orchestration.run_outcome import PUBLISHED
-from ringledger.publish import current_publication, published_version
-from ringledger.settings import Settings
+from orchestration.serving.publish import current_publication, published_version
 from tests.conftest import run_ringledger, settings_under
 
 BAD_SOURCE, BAD_SITE = "berlin-asterisk", "berlin"

@@ -10,9 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingestion.config import Source
-from ingestion.landing import land_source, read_manifest, sha256_of
-from ingestion.raw_load import load_pending
+from ingestion.collect.landing import land_source, read_manifest, sha256_of
+from ingestion.config.company import Source
+from ingestion.raw.load import load_pending
 from tests.conftest import SAMPLES
 
 ASTERISK_SAMPLES = sorted((SAMPLES / "asterisk_cdr_csv").glob("*.csv"))

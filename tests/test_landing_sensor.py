@@ -13,7 +13,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from ingestion.landing import read_manifest
+from ingestion.collect.landing import read_manifest
 from orchestration.defs.ingest import LandingConfig, landed_files
 from orchestration.defs.sensors import new_pbx_files
 from orchestration.resources import LocationsResource

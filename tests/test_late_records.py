@@ -24,7 +24,7 @@ import duckdb
 import pytest
 
 from bench.company import mirror
-from ringledger.settings import Settings
+from ingestion.config.settings import Settings
 from tests.conftest import run_ringledger, settings_under
 
 pytestmark = [pytest.mark.slow, pytest.mark.reliability]

@@ -22,11 +22,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingestion.config import Source
+from ingestion.collect.landing import land_source
+from ingestion.config.company import Source
 from ingestion.formats import FORMATS
 from ingestion.formats.definition import Delimited
-from ingestion.landing import land_source
-from ingestion.raw_load import load_pending
+from ingestion.raw.load import load_pending
 from tests.record_layouts import RecordMaker, frame_count, makers
 
 pytestmark = pytest.mark.reliability

@@ -34,8 +34,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ringledger.publish import current_publication
-from ringledger.settings import REPO_ROOT, Settings
+from ingestion.config.settings import REPO_ROOT, Settings
+from orchestration.serving.publish import current_publication
 from tests.collector_support import wait_until
 from tests.conftest import RINGLEDGER, run_ringledger, settings_under
 

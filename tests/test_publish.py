@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from ringledger.publish import current_publication, current_version, publish, published_version
+from orchestration.serving.publish import current_publication, current_version, publish, published_version
 
 
 def _warehouse(path: Path, calls: int) -> None:

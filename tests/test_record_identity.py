@@ -20,12 +20,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingestion.config import Source
+from ingestion.collect.landing import land_source
+from ingestion.collect.spool import ReplayGuard, Spool
+from ingestion.config.company import Source
+from ingestion.config.transports import SpoolSettings
 from ingestion.formats import FORMATS
-from ingestion.landing import land_source
-from ingestion.raw_load import load_pending
-from ingestion.spool import ReplayGuard, Spool
-from ingestion.transport_config import SpoolSettings
+from ingestion.raw.load import load_pending
 from tests.conftest import SAMPLES, run_ringledger, settings_under
 from tests.record_layouts import RecordMaker, makers
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from ringledger.settings import Settings
+from ingestion.config.settings import Settings
 from tests.conftest import run_ringledger
 
 pytestmark = pytest.mark.slow

@@ -23,13 +23,13 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.collectors.file_poller import poll, run_file_collector
-from ingestion.collectors.host_keys import HostKeyError
-from ingestion.collectors.remote_files import RemoteFile, open_raw
-from ingestion.collectors.status import read_status
-from ingestion.config import Source, load_sources
-from ingestion.landing import read_manifest
-from ingestion.transport_config import FileTransport
+from ingestion.collect.file_poller import poll, run_file_collector
+from ingestion.collect.host_keys import HostKeyError
+from ingestion.collect.landing import read_manifest
+from ingestion.collect.remote_files import RemoteFile, open_raw
+from ingestion.collect.status import read_status
+from ingestion.config.company import Source, load_sources
+from ingestion.config.transports import FileTransport
 from tests.collector_support import avaya_record, free_port, wait_until, write_config
 
 pytestmark = pytest.mark.timeout(60)
@@ -308,7 +308,7 @@ def test_unverified_only_when_configured_and_with_a_warning(
     folder = _folder(sftp_server, "insecure")
     (folder / "calls.csv").write_bytes(CONTENT)
     source = _sftp_source(sftp_server, folder, insecure_skip_host_key_check=True)
-    with caplog.at_level(logging.WARNING, logger="ingestion.collectors.host_keys"):
+    with caplog.at_level(logging.WARNING, logger="ingestion.collect.host_keys"):
         assert poll(source, tmp_path / "landing").waiting == ["calls.csv"]
-    (warning,) = [r for r in caplog.records if r.name == "ingestion.collectors.host_keys"]
+    (warning,) = [r for r in caplog.records if r.name == "ingestion.collect.host_keys"]
     assert "NOT verified (insecure_skip_host_key_check: true)" in warning.getMessage()

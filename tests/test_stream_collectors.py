@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from ingestion import spool as spool_module
-from ingestion.collectors import serial_line, tcp
-from ingestion.collectors.framing import new_framer, split_records
-from ingestion.collectors.intake import StreamIntake
-from ingestion.config import Source
-from ingestion.spool import ReplayGuard, Spool
-from ingestion.transport_config import BackoffSettings, SerialTransport, SpoolSettings, TcpTransport
+from ingestion.collect import serial_line, tcp
+from ingestion.collect import spool as spool_module
+from ingestion.collect.intake import StreamIntake
+from ingestion.collect.spool import ReplayGuard, Spool
+from ingestion.config.company import Source
+from ingestion.config.transports import BackoffSettings, SerialTransport, SpoolSettings, TcpTransport
+from ingestion.formats.stream_framing import new_framer, split_records
 from tests.collector_support import avaya_record, free_port, landed_bytes, wait_until
 
 pytestmark = pytest.mark.timeout(30)

@@ -27,7 +27,7 @@ import pytest
 import requests
 import yaml
 
-from ringledger.settings import REPO_ROOT, SUPERSET_ASSETS_DIR, Settings
+from ingestion.config.settings import REPO_ROOT, SUPERSET_ASSETS_DIR, Settings
 from tests.superset_support import (
     HTTP_TIMEOUT,
     SCRIPT,

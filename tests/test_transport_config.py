@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.collectors.status import CollectorStatus, write_status
-from ingestion.config import load_sources
-from ingestion.errors import ConfigError
-from ingestion.transport_config import FileTransport, SerialTransport, TcpTransport
+from ingestion.collect.status import CollectorStatus, write_status
+from ingestion.config.company import load_sources
+from ingestion.config.errors import ConfigError
+from ingestion.config.transports import FileTransport, SerialTransport, TcpTransport
 from tests.collector_support import write_config
 from tests.conftest import run_ringledger, settings_under
 

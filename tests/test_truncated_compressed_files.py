@@ -23,11 +23,11 @@ import duckdb
 import pytest
 from backports import zstd
 
-from ingestion.collectors.file_poller import poll
-from ingestion.collectors.status import read_status
-from ingestion.config import Source
-from ingestion.landing import read_manifest
-from ingestion.raw_load import load_pending
+from ingestion.collect.file_poller import poll
+from ingestion.collect.landing import read_manifest
+from ingestion.collect.status import read_status
+from ingestion.config.company import Source
+from ingestion.raw.load import load_pending
 from orchestration.defs.ingest import LandingConfig, landed_files
 from orchestration.resources import LocationsResource
 from tests.collector_support import wait_until, write_config

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from backports import zstd
 
-from ingestion.collectors import compression
-from ingestion.collectors.file_poller import poll
-from ingestion.config import Source
+from ingestion.collect.file_poller import poll
+from ingestion.config.company import Source
+from ingestion.formats import compression
 from tests.collector_support import avaya_record
 from tests.conftest import SAMPLES
 from tests.format_samples import load_through_landing, parsed

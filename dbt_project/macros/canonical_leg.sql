@@ -60,7 +60,7 @@ nullif(concat_ws(',', {{ first }}, {{ second }}), '')
 {%- endmacro %}
 
 {#-
-  A format's raw records without those seen before (ingestion/record_identity.py flags a record
+  A format's raw records without those seen before (ingestion/raw/record_identity.py flags a record
   whose identity its source loaded already: _duplicate_of names the first; raw.record_duplicates
   lists them): staging reads raw through it, so a replayed record never becomes a second leg.
 -#}

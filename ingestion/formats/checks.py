@@ -1,4 +1,4 @@
-"""What a record must hold to be loaded, declared per format as data (checked by ``ingestion.validation``).
+"""What a record must hold to be loaded, declared per format as data (``ingestion.raw.validation``).
 
 A format declares its required fields, the date-times, durations and codes whose
 shape its specification fixes, and its free-text fields (names a person typed,

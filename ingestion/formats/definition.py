@@ -134,9 +134,9 @@ class FormatDefinition:
     duration_unit: str
     leg_link: str
     signature: Signature = Signature()
-    validation: Validation = Validation()  # what a record must hold to be loaded (ingestion.validation)
+    validation: Validation = Validation()  # what a record must hold to be loaded (ingestion.raw.validation)
     date_format_configurable: bool = False  # the PBX prints dates in a set order: a source's date_format
-    identity: RecordIdentity | None = None  # the natural key of one record (ingestion.record_identity)
+    identity: RecordIdentity | None = None  # the natural key of one record (ingestion.raw.record_identity)
 
     @property
     def raw_table(self) -> str:

@@ -5,7 +5,7 @@ lines, an operator drops the same day twice under two names: the same record the
 arrives more than once. Its identity is its natural key, the fields that identify
 one record of that PBX (a call id with the leg's or segment's own fields); for a PBX
 that writes no id, the record's fields as written, without the ones it recomputes.
-``ingestion.record_identity`` hashes the fields (trimmed, empty as absent) into
+``ingestion.raw.record_identity`` hashes the fields (trimmed, empty as absent) into
 ``_record_key`` at load; a record whose key its source has loaded before is listed
 in ``raw.record_duplicates`` and never reaches the legs.
 

@@ -4,9 +4,9 @@ from collections import Counter
 
 import dagster as dg
 
-from ingestion.config import load_sites, site_of_branch
-from ingestion.directory import read_directory
-from ingestion.directory_load import load_directory
+from ingestion.config.company import load_sites, site_of_branch
+from ingestion.directory.consolidated import read_directory
+from ingestion.directory.load import load_directory
 from orchestration.resources import LocationsResource, WarehouseResource
 
 DIRECTORY_TABLES = {

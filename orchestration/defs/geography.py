@@ -9,8 +9,8 @@ import datetime as dt
 import dagster as dg
 
 from ingestion import reference_load
-from ingestion.config import load_sites
-from ingestion.public_holidays import site_holidays
+from ingestion.config.company import load_sites
+from ingestion.config.public_holidays import site_holidays
 from orchestration.resources import LocationsResource, WarehouseResource
 
 FIRST_HOLIDAY_YEAR = 2000

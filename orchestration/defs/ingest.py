@@ -3,12 +3,12 @@
 import dagster as dg
 
 from ingestion import reference_load
-from ingestion.collectors.file_poller import SETTLE_SECONDS, land_settled
-from ingestion.config import load_sites, load_sources
+from ingestion.collect.file_poller import SETTLE_SECONDS, land_settled
+from ingestion.config.company import load_sites, load_sources
+from ingestion.config.tariffs import read_tariffs
 from ingestion.formats import FORMATS
-from ingestion.raw_load import FileLoad, load_pending
-from ingestion.tariffs import read_tariffs
-from ingestion.validation import SourceRules
+from ingestion.raw.load import FileLoad, load_pending
+from ingestion.raw.validation import SourceRules
 from orchestration.resources import LocationsResource, WarehouseResource
 
 LANDED_FILES = dg.AssetKey(["landing", "files"])

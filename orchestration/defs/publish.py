@@ -13,7 +13,7 @@ from dagster_dbt import get_asset_key_for_model
 from orchestration.defs.transform import ringledger_dbt
 from orchestration.findings import FINDINGS_TABLE, findings_metadata, read_findings
 from orchestration.resources import LocationsResource, WarehouseResource
-from ringledger.publish import publish
+from orchestration.serving.publish import publish
 
 PUBLISHED = dg.AssetKey(["serving", "published_marts"])
 

@@ -15,7 +15,7 @@ from dagster_dbt import DbtCliResource
 from ingestion.formats import FORMATS
 from orchestration.defs.transform import build_arguments, dbt_project
 from orchestration.resources import LocationsResource, WarehouseResource
-from ringledger.publish import publish
+from orchestration.serving.publish import publish
 
 REPROCESS_START = "2020-01-01"
 daily = dg.DailyPartitionsDefinition(start_date=REPROCESS_START)

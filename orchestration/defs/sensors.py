@@ -12,9 +12,9 @@ import json
 
 import dagster as dg
 
-from ingestion.collectors.file_poller import poll
-from ingestion.config import load_sources
-from ingestion.landing import read_manifest
+from ingestion.collect.file_poller import poll
+from ingestion.collect.landing import read_manifest
+from ingestion.config.company import load_sources
 from orchestration.defs import ingest
 from orchestration.resources import LocationsResource
 

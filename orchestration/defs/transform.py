@@ -6,8 +6,8 @@ import subprocess
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
+from ingestion.config.settings import DBT_PROJECT_DIR
 from orchestration.processes import bound_program
-from ringledger.settings import DBT_PROJECT_DIR
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 

@@ -33,7 +33,7 @@ sites as (
     select * from {{ ref('stg_config__sites') }}
 ),
 
-{# an endpoint is a trunk by its site's LIKE patterns (ingestion/trunk_matching.py): the
+{# an endpoint is a trunk by its site's LIKE patterns (ingestion/config/trunk_matching.py): the
    lowest precedence among those it matches, so one trunk at most per side of a leg #}
 trunk_patterns as (
     select * from {{ ref('stg_config__trunk_match_patterns') }}

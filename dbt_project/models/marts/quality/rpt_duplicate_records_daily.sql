@@ -1,6 +1,6 @@
 {#-
   Records counted once: per source and local day a file landed, the records it brought that
-  its source had loaded before (ingestion/record_identity.py: the same record identity in the
+  its source had loaded before (ingestion/raw/record_identity.py: the same record identity in the
   same file, another file or a replayed stream), kept in raw and never made into legs. The
   day is the landing day in the site's time zone; the calls they repeat are counted from the
   first occurrences' legs (a record that is no leg, such as a Cisco CMR, counts no call).

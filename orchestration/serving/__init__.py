@@ -1,0 +1,1 @@
+"""Serving: the read-only published copy of the warehouse marts, switched atomically."""

@@ -1,0 +1,60 @@
+"""``ringledger pipeline``: run the whole Dagster job once, in this process.
+
+With ``DAGSTER_HOME`` set the run is recorded there and shows in the Dagster UI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dagster as dg
+
+from ingestion.config.settings import Settings
+from orchestration.processes import PipelineBusy, abandoned_lock_message, pipeline_lock, pipeline_lock_path
+from orchestration.resources import WarehouseLocked, open_warehouse
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = (
+        "Locations follow RINGLEDGER_* variables (see 'ringledger paths'); runs are kept under DAGSTER_HOME."
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """One pipeline at a time per warehouse: refuse (exit 3) if another runs, take over a dead one's lock."""
+    warehouse = Settings.from_env().warehouse_path
+    lock_path = pipeline_lock_path(warehouse)
+    try:
+        with pipeline_lock(lock_path) as abandoned:
+            if abandoned:
+                print(f"ringledger pipeline: {abandoned_lock_message(abandoned, lock_path)}", file=sys.stderr)
+            open_warehouse(str(warehouse)).close()  # held by another process: say which, before starting
+            return _run_job(args)
+    except (PipelineBusy, WarehouseLocked) as exc:
+        print(f"ringledger pipeline: {exc}", file=sys.stderr)
+        return 3
+
+
+def _run_job(args: argparse.Namespace) -> int:
+    """Run the job; say what it published, or which blocking checks kept the served copy (exit 1)."""
+    from orchestration.definitions import defs
+    from orchestration.load_report import load_lines
+    from orchestration.run_outcome import outcome_of, record_outcome, report_lines
+
+    job = defs.resolve_job_def("full_pipeline")
+    dagster_home = os.environ.get("DAGSTER_HOME")
+    if dagster_home:
+        Path(dagster_home).mkdir(parents=True, exist_ok=True)
+    instance = dg.DagsterInstance.get() if dagster_home else dg.DagsterInstance.ephemeral()
+    started = datetime.now(UTC)
+    result = job.execute_in_process(instance=instance, raise_on_error=False)
+    outcome = outcome_of(result, Settings.from_env().published_dir)
+    record_outcome(instance, outcome)
+    for line in load_lines(Settings.from_env().warehouse_path, started) + report_lines(outcome):
+        print(line)
+    print(f"pipeline run {result.run_id}: {'succeeded' if result.success else 'FAILED'}")
+    return 0 if outcome.succeeded and outcome.published and not outcome.blocking_failures else 1

@@ -1,0 +1,60 @@
+"""``ringledger reprocess``: rebuild the call facts of a date range from raw, then publish.
+
+Runs the Dagster ``reprocess`` job for the partition range in this process; the
+same as a backfill of ``reprocess/call_facts_by_day`` in the Dagster UI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+from pathlib import Path
+
+import dagster as dg
+
+from ingestion.config.company import load_sources
+from ingestion.config.settings import Settings
+
+
+def _day(text: str) -> str:
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from exc
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--source", default="", help="only this configured source (default: all)")
+    parser.add_argument(
+        "--from", dest="first_day", type=_day, required=True, help="first local day, YYYY-MM-DD"
+    )
+    parser.add_argument("--to", dest="last_day", type=_day, required=True, help="last local day, YYYY-MM-DD")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.last_day < args.first_day:
+        raise SystemExit(f"ringledger reprocess: --to {args.last_day} is before --from {args.first_day}")
+    settings = Settings.from_env()
+    names = [s.name for s in load_sources(settings.input_dir)]
+    if args.source and args.source not in names:
+        raise SystemExit(f"ringledger reprocess: unknown source {args.source!r}; configured: {names}")
+    from orchestration.definitions import defs
+
+    dagster_home = os.environ.get("DAGSTER_HOME")
+    if dagster_home:
+        Path(dagster_home).mkdir(parents=True, exist_ok=True)
+    instance = dg.DagsterInstance.get() if dagster_home else dg.DagsterInstance.ephemeral()
+    job = defs.resolve_job_def("reprocess")
+    result = job.execute_in_process(
+        instance=instance,
+        run_config={"ops": {"reprocess__call_facts_by_day": {"config": {"source": args.source}}}},
+        tags={
+            "dagster/asset_partition_range_start": args.first_day,
+            "dagster/asset_partition_range_end": args.last_day,
+        },
+        raise_on_error=False,
+    )
+    scope = f"{args.first_day}..{args.last_day} ({args.source or 'all sources'})"
+    print(f"reprocess {scope}: {'succeeded' if result.success else 'FAILED'} (run {result.run_id})")
+    return 0 if result.success else 1
