@@ -57,7 +57,7 @@ def run_events(instance: dg.DagsterInstance, groups: dict[dg.AssetKey, str | Non
 def main() -> int:
     from orchestration.definitions import defs
 
-    graph = defs.resolve_asset_graph()
+    graph = defs().resolve_asset_graph()
     groups = {key: graph.get(key).group_name for key in graph.get_all_asset_keys()}
     print(json.dumps(run_events(dg.DagsterInstance.get(), groups)))
     return 0

@@ -1,12 +1,12 @@
 """The single Dagster entry point: every area's definitions, resources and the full job.
 
 Settings come from ``ingestion.config.settings`` (environment variables with local
-defaults): the one place that maps local, test and production locations.
+defaults): the one place that maps local, test and production locations. Loading is lazy
+(``@dg.definitions``): importing this module runs nothing; Dagster, ``ringledger pipeline`` and
+the tests call ``defs()``.
 """
 
 from __future__ import annotations
-
-import os
 
 import dagster as dg
 
@@ -14,36 +14,36 @@ from ingestion.config.settings import Settings
 from orchestration.defs import directory, geography, ingest, publish, reprocess, sensors, transform
 from orchestration.resources import LocationsResource, WarehouseResource
 
-settings = Settings.from_env()
-# dbt runs as a subprocess and reads the warehouse location from its profile's env_var.
-os.environ.setdefault("RINGLEDGER_WAREHOUSE", str(settings.warehouse_path))
-
 full_pipeline = dg.define_asset_job(
     "full_pipeline",
     selection=dg.AssetSelection.all() - dg.AssetSelection.groups("reprocess"),
     description="Land new files, load raw records and configuration, build and test the dbt models, publish.",
 )
 
-defs = dg.Definitions.merge(
-    ingest.defs,
-    directory.defs,
-    geography.defs,
-    transform.defs,
-    publish.defs,
-    reprocess.defs,
-    sensors.defs,
-    dg.Definitions(
-        jobs=[full_pipeline],
-        resources={
-            "warehouse": WarehouseResource(path=str(settings.warehouse_path)),
-            "locations": LocationsResource(
-                input_dir=str(settings.input_dir),
-                landing_dir=str(settings.landing_dir),
-                published_dir=str(settings.published_dir),
-            ),
-            "dbt": transform.dbt_resource(),
-        },
-        # One writer at a time: the warehouse DuckDB file takes a single writer.
-        executor=dg.in_process_executor,
-    ),
-)
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    settings = Settings.from_env()
+    return dg.Definitions.merge(
+        ingest.defs,
+        directory.defs,
+        geography.defs,
+        transform.definitions(),
+        publish.definitions(),
+        reprocess.defs,
+        sensors.defs,
+        dg.Definitions(
+            jobs=[full_pipeline],
+            resources={
+                "warehouse": WarehouseResource(path=str(settings.warehouse_path)),
+                "locations": LocationsResource(
+                    input_dir=str(settings.input_dir),
+                    landing_dir=str(settings.landing_dir),
+                    published_dir=str(settings.published_dir),
+                ),
+                "dbt": transform.dbt_resource(),
+            },
+            # One writer at a time: the warehouse DuckDB file takes a single writer.
+            executor=dg.in_process_executor,
+        ),
+    )

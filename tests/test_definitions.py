@@ -10,12 +10,13 @@ SNAPSHOT = Path(__file__).parent / "snapshots" / "asset_graph.txt"
 
 DESCRIBE = """
 from orchestration.definitions import defs
-graph = defs.resolve_asset_graph()
+definitions = defs()
+graph = definitions.resolve_asset_graph()
 for key in sorted(k.to_user_string() for k in graph.get_all_asset_keys()):
     print("asset", key)
 for check in sorted(c.to_user_string() for c in graph.asset_check_keys):
     print("check", check)
-print("job", defs.resolve_job_def("full_pipeline").name)
+print("job", definitions.resolve_job_def("full_pipeline").name)
 """
 
 

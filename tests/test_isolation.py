@@ -287,7 +287,7 @@ def test_a_blocking_failure_keeps_the_served_copy_until_a_good_run(bad_rows_run:
 
 def test_every_data_quality_test_runs_before_the_findings_are_summarised():
     """rpt_data_quality_findings reads the stored failures of the tests of its ancestors only."""
-    manifest = json.loads(dbt_project.manifest_path.read_text())
+    manifest = json.loads(dbt_project().manifest_path.read_text())
     findings = "model.ringledger.rpt_data_quality_findings"
     ancestors, todo = set(), [findings]
     while todo:

@@ -1,7 +1,8 @@
 """Dagster landing: the sensor and the landed_files asset take only complete files (the collectors' rule).
 
-The sensor keeps its state in its cursor and asks one load per arrival; the asset keeps it in the
-landing folder and looks twice per run.
+The sensor keeps its state in its cursor, lands nothing and asks one run per arrival; the run's
+landed_files asset lands (the one place files land), keeping its state in the landing folder and
+looking twice per run.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def _evaluate(locations: LocationsResource, cursor: str | None):
     return new_pbx_files(context), context.cursor
 
 
-def test_sensor_lands_stable_files_and_requests_one_run_per_arrival(tmp_path: Path):
+def test_sensor_requests_one_run_per_complete_file_and_the_run_lands_it(tmp_path: Path):
     drop = tmp_path / "drop"
     drop.mkdir()
     input_dir = write_config(
@@ -48,14 +49,17 @@ sources:
     assert isinstance(first, dg.SkipReason)  # seen once: may still be growing
     second, cursor = _evaluate(locations, cursor)
     assert isinstance(second, dg.RunRequest)
-    assert [f.original_name for f in read_manifest(tmp_path / "landing")] == ["day1.csv"]
+    assert read_manifest(tmp_path / "landing") == []  # the sensor decides; the run lands
     third, cursor = _evaluate(locations, cursor)
-    assert isinstance(third, dg.SkipReason)
-    assert len(read_manifest(tmp_path / "landing")) == 1
+    assert isinstance(third, dg.SkipReason)  # announced once
+    assert _materialize_landing(locations, settle_seconds=0.3)["new_files"] == 1
+    assert [f.original_name for f in read_manifest(tmp_path / "landing")] == ["day1.csv"]
+    fourth, cursor = _evaluate(locations, cursor)
+    assert isinstance(fourth, dg.SkipReason)  # the run's landing is no new arrival
 
 
 @pytest.mark.reliability
-def test_sensor_lands_a_stable_truncated_gzip_with_its_reason_and_requests_its_load(tmp_path: Path):
+def test_a_stable_truncated_gzip_is_announced_and_landed_with_its_reason(tmp_path: Path):
     drop = tmp_path / "drop"
     drop.mkdir()
     input_dir = write_config(
@@ -79,6 +83,7 @@ sources:
     assert isinstance(first, dg.SkipReason)
     second, cursor = _evaluate(locations, cursor)
     assert isinstance(second, dg.RunRequest)  # the raw load quarantines it whole, with the reason
+    assert _materialize_landing(locations, settle_seconds=0.3)["quarantined_files"] == 1
     (entry,) = read_manifest(tmp_path / "landing")
     assert entry.original_name == "day1.csv.gz"
     assert entry.quarantine_reason.startswith("truncated or corrupt compressed file: Compressed file ended")

@@ -88,10 +88,25 @@ def _land_ready(
         shutil.rmtree(fetched)
 
 
-def poll(
-    source: Source, landing_dir: Path, state: dict[str, Any] | None = None, quiet_seconds: float | None = None
-) -> PollResult:
-    """One look at the source: land what became complete since the previous look.
+@dataclass
+class Look:
+    """One look at a source: what is complete and not taken yet, what is still being written."""
+
+    ready: list[RemoteFile]
+    waiting: list[str]
+    seen: dict[str, list[float]]  # not ready yet: signature now, for the next look
+    taken: dict[str, list[float]]  # taken before, of the files still listed
+    listed: set[str]
+
+    def state(self, taking: list[RemoteFile]) -> dict[str, Any]:
+        """The state for the next look once ``taking`` are taken (landed, or announced for landing)."""
+        taken = dict(self.taken) | {f.name: [f.size, f.mtime] for f in taking}
+        seen = {n: s for n, s in self.seen.items() if n not in taken or taken[n] != s}
+        return {"seen": seen, "taken": {n: s for n, s in taken.items() if n in self.listed}}
+
+
+def look(source: Source, state: dict[str, Any] | None = None, quiet_seconds: float | None = None) -> Look:
+    """List the source and say which files are complete: two looks agree (or quiet long enough).
 
     With ``quiet_seconds``, a file not modified for that long counts as settled at the
     first look (nobody has written to it for the whole window two looks would span).
@@ -100,33 +115,36 @@ def poll(
     now = time.time()
     seen_before: dict[str, list[float]] = state.get("seen", {})
     taken: dict[str, list[float]] = state.get("taken", {})
-    result = PollResult()
-    seen_now: dict[str, list[float]] = {}
-    ready = []
+    ready, waiting, seen_now = [], [], {}
     listed = list_files(source)
     for file in listed:
         signature = [file.size, file.mtime]
         if taken.get(file.name) == signature:
             continue
         if _in_progress(source, file.name):
-            result.waiting.append(file.name)
+            waiting.append(file.name)
             continue
         seen_now[file.name] = signature
         quiet = quiet_seconds is not None and now - file.mtime >= quiet_seconds
         if seen_before.get(file.name) == signature or quiet:
             ready.append(file)
         else:
-            result.waiting.append(file.name)
-    with tempfile.TemporaryDirectory(prefix="ringledger-fetch-") as scratch:
-        for start in range(0, len(ready), LAND_BATCH):
-            _land_ready(source, ready[start : start + LAND_BATCH], landing_dir, Path(scratch), result)
-    still_waiting = set(result.waiting)
-    for file in ready:
-        if file.name not in still_waiting:
-            taken[file.name] = [file.size, file.mtime]
-            del seen_now[file.name]
+            waiting.append(file.name)
     names = {file.name for file in listed}
-    result.state = {"seen": seen_now, "taken": {n: s for n, s in taken.items() if n in names}}
+    return Look(ready, waiting, seen_now, {n: s for n, s in taken.items() if n in names}, names)
+
+
+def poll(
+    source: Source, landing_dir: Path, state: dict[str, Any] | None = None, quiet_seconds: float | None = None
+) -> PollResult:
+    """One look at the source (:func:`look`): land what became complete since the previous look."""
+    seen = look(source, state, quiet_seconds)
+    result = PollResult(waiting=list(seen.waiting))
+    with tempfile.TemporaryDirectory(prefix="ringledger-fetch-") as scratch:
+        for start in range(0, len(seen.ready), LAND_BATCH):
+            _land_ready(source, seen.ready[start : start + LAND_BATCH], landing_dir, Path(scratch), result)
+    still_waiting = set(result.waiting)
+    result.state = seen.state([f for f in seen.ready if f.name not in still_waiting])
     return result
 
 

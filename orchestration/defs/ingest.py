@@ -73,6 +73,7 @@ RAW_BOOKKEEPING = {
         "(line 0: the whole file)."
     ),
     "replaced_text": "Bytes as written of free-text fields kept with U+FFFD for undecodable bytes.",
+    "record_duplicates": "Records seen again (same record identity): where, and the first one they repeat.",
 }
 
 
@@ -115,6 +116,7 @@ def raw_records(
         }
         quarantined = con.execute("SELECT count(*) FROM raw.quarantine").fetchone()[0]
         replaced = con.execute("SELECT count(*) FROM raw.replaced_text").fetchone()[0]
+        repeated = con.execute("SELECT count(*) FROM raw.record_duplicates").fetchone()[0]
     _log_loads(context, loads)
     for fmt in FORMATS.values():
         yield dg.MaterializeResult(
@@ -134,6 +136,9 @@ def raw_records(
     )
     yield dg.MaterializeResult(
         asset_key=dg.AssetKey(["raw", "replaced_text"]), metadata={"fields_total": replaced}
+    )
+    yield dg.MaterializeResult(
+        asset_key=dg.AssetKey(["raw", "record_duplicates"]), metadata={"records_total": repeated}
     )
 
 

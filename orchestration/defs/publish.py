@@ -10,7 +10,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
-from orchestration.defs.transform import ringledger_dbt
+from orchestration.defs import transform
 from orchestration.findings import FINDINGS_TABLE, findings_metadata, read_findings
 from orchestration.resources import LocationsResource, WarehouseResource
 from orchestration.serving.publish import publish
@@ -18,22 +18,29 @@ from orchestration.serving.publish import publish
 PUBLISHED = dg.AssetKey(["serving", "published_marts"])
 
 
-@dg.asset(
-    key=PUBLISHED,
-    deps=[get_asset_key_for_model([ringledger_dbt], model) for model in ("fct_calls", FINDINGS_TABLE)],
-    group_name="publish",
-    description="Versioned read-only copy of the marts that Superset attaches (CURRENT pointer).",
-)
-def published_marts(warehouse: WarehouseResource, locations: LocationsResource) -> dg.MaterializeResult:
-    publication = publish(Path(warehouse.path), locations.published_path)
-    return dg.MaterializeResult(
-        metadata={
-            "version": publication.version,
-            "path": str(publication.path),
-            **{f"rows_{table}": count for table, count in publication.tables.items()},
-            **findings_metadata(read_findings(publication.path)),
-        }
+def published_marts_asset() -> dg.AssetsDefinition:
+    """The publish asset, after the dbt models it serves."""
+    dbt_models = [transform.ringledger_dbt()]
+
+    @dg.asset(
+        key=PUBLISHED,
+        deps=[get_asset_key_for_model(dbt_models, model) for model in ("fct_calls", FINDINGS_TABLE)],
+        group_name="publish",
+        description="Versioned read-only copy of the marts that Superset attaches (CURRENT pointer).",
     )
+    def published_marts(warehouse: WarehouseResource, locations: LocationsResource) -> dg.MaterializeResult:
+        publication = publish(Path(warehouse.path), locations.published_path)
+        return dg.MaterializeResult(
+            metadata={
+                "version": publication.version,
+                "path": str(publication.path),
+                **{f"rows_{table}": count for table, count in publication.tables.items()},
+                **findings_metadata(read_findings(publication.path)),
+            }
+        )
+
+    return published_marts
 
 
-defs = dg.Definitions(assets=[published_marts])
+def definitions() -> dg.Definitions:
+    return dg.Definitions(assets=[published_marts_asset()])

@@ -55,7 +55,7 @@ def call_facts_by_day(
     days = context.partition_key_range
     context.log.info(f"rebuilding call facts {days.start}..{days.end} for {config.source or 'all sources'}")
     dbt.cli(
-        dbt_reprocess_args(days.start, days.end, config.source), manifest=dbt_project.manifest_path
+        dbt_reprocess_args(days.start, days.end, config.source), manifest=dbt_project().manifest_path
     ).wait()
     publication = publish(Path(warehouse.path), locations.published_path)
     context.log.info(f"published {publication.path}")

@@ -1,56 +1,65 @@
-"""Sensors: land new files from folder, S3 and SFTP sources, notice chunks that stream collectors
-landed, and request a run of the raw-records assets when anything new arrived.
+"""Sensors: decide when to run the pipeline's landing and loading; they land nothing themselves.
 
-The cursor (JSON) keeps, per file source, the poller's state between looks (what
-was seen and with which size and time, what was taken) and the number of
-manifest rows already announced, so each landed file triggers one run.
+For folder, S3 and SFTP sources the sensor looks (the collectors' rule: two looks agree, never an
+in-progress name) and, when a file is complete and not announced before, requests a run; the
+run's ``landing/files`` asset lands it, the one place files are landed. For stream sources it
+notices chunks their collectors landed (the manifest grew).
+
+The cursor (JSON) keeps, per file source, the state between looks (what was seen with which
+size and time, what was announced) and the number of stream chunks already announced, so each
+arrival requests one run.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+from typing import Any
 
 import dagster as dg
 
-from ingestion.collect.file_poller import poll
+from ingestion.collect.file_poller import look
 from ingestion.collect.landing import read_manifest
 from ingestion.config.company import load_sources
 from orchestration.defs import ingest
 from orchestration.resources import LocationsResource
 
-RAW_RECORDS = dg.AssetSelection.assets(ingest.raw_records)
+LANDING_AND_RAW = dg.AssetSelection.assets(ingest.landed_files, ingest.raw_records)
 
 
 @dg.sensor(
     name="new_pbx_files",
-    asset_selection=RAW_RECORDS,
+    asset_selection=LANDING_AND_RAW,
     minimum_interval_seconds=30,
-    description="Lands complete new files of folder/S3/SFTP sources and loads everything newly landed.",
+    description="Requests landing and raw load when folder/S3/SFTP files are complete or streams landed more",
 )
 def new_pbx_files(context: dg.SensorEvaluationContext, locations: LocationsResource):
     cursor = json.loads(context.cursor) if context.cursor else {}
-    polled: dict = cursor.get("sources", {})
-    for source in load_sources(locations.input_path):
+    looked: dict[str, Any] = cursor.get("sources", {})
+    complete: list[str] = []
+    sources = load_sources(locations.input_path)
+    for source in sources:
         if source.transport.is_stream:
             continue  # its collector daemon lands chunks; the manifest check below sees them
         try:
-            result = poll(source, locations.landing_path, polled.get(source.name))
+            seen = look(source, looked.get(source.name))
         except Exception as exc:  # one unreachable bucket must not stop the other sources
-            context.log.warning(f"{source.name}: cannot poll ({type(exc).__name__}: {exc})")
+            context.log.warning(f"{source.name}: cannot look ({type(exc).__name__}: {exc})")
             continue
-        polled[source.name] = result.state
-        if result.landed or result.waiting:
-            context.log.info(
-                f"{source.name}: {len(result.landed)} landed, {len(result.waiting)} not complete"
-            )
-    manifest = read_manifest(locations.landing_path)
-    announced = cursor.get("manifest_rows", 0)
-    context.update_cursor(json.dumps({"sources": polled, "manifest_rows": len(manifest)}, sort_keys=True))
-    if len(manifest) <= announced:
-        return dg.SkipReason("nothing new landed")
-    newest = manifest[-1].sha256[:16]
+        looked[source.name] = seen.state(seen.ready)
+        complete += [f"{source.name}/{f.name}" for f in seen.ready]
+        if seen.ready or seen.waiting:
+            context.log.info(f"{source.name}: {len(seen.ready)} complete, {len(seen.waiting)} not complete")
+    streams = {s.name for s in sources if s.transport.is_stream}
+    stream_chunks = sum(1 for f in read_manifest(locations.landing_path) if f.source in streams)
+    announced = cursor.get("stream_chunks", 0)
+    context.update_cursor(json.dumps({"sources": looked, "stream_chunks": stream_chunks}, sort_keys=True))
+    if not complete and stream_chunks <= announced:
+        return dg.SkipReason("nothing new")
+    arrivals = hashlib.sha256("\n".join(complete).encode()).hexdigest()[:16]
     return dg.RunRequest(
-        run_key=f"landed-{len(manifest)}-{newest}", tags={"new_files": str(len(manifest) - announced)}
+        run_key=f"arrival-{stream_chunks}-{arrivals}",
+        tags={"complete_files": str(len(complete)), "landed_chunks": str(max(0, stream_chunks - announced))},
     )
 
 

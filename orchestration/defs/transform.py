@@ -1,15 +1,22 @@
-"""Transform: the dbt project as Dagster assets; dbt tests surface as asset checks."""
+"""Transform: the dbt project as Dagster assets, grouped by layer and domain; dbt tests are asset checks.
 
+Nothing happens at import: ``dbt_project()`` prepares the project once per process (parsing it
+only when its manifest is missing or older than its files) and ``ringledger_dbt()`` builds the
+assets from that manifest when the definitions are loaded.
+"""
+
+import functools
 import os
 import subprocess
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from ingestion.config.settings import DBT_PROJECT_DIR
+from ingestion.formats import FORMATS
 from orchestration.processes import bound_program
-
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
 def dbt_executable() -> str:
@@ -27,27 +34,26 @@ def _newest_project_file() -> float:
     return max(f.stat().st_mtime for f in files if f.exists())
 
 
-def ensure_manifest() -> None:
+def _ensure_manifest(project: DbtProject) -> None:
     """Parse the dbt project when its manifest is missing or older than the project's files.
 
     In full (``--no-partial-parse``): a partial parse from an older checkout's cache has been
     seen to miss a changed macro ('rebuild_scoped_tables' is undefined).
     """
-    manifest = dbt_project.manifest_path
+    manifest = project.manifest_path
     if manifest.exists() and manifest.stat().st_mtime >= _newest_project_file():
         return
-    command = [
-        dbt_executable(),
-        "parse",
-        "--quiet",
-        "--no-partial-parse",
-        "--project-dir",
-        str(DBT_PROJECT_DIR),
-    ]
-    subprocess.run([*command, "--profiles-dir", str(DBT_PROJECT_DIR)], check=True)
+    command = [dbt_executable(), "parse", "--quiet", "--no-partial-parse"]
+    folders = ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    subprocess.run([*command, *folders], check=True)
 
 
-ensure_manifest()
+@functools.cache
+def dbt_project() -> DbtProject:
+    """The dbt project with a current manifest (prepared once per process)."""
+    project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+    _ensure_manifest(project)
+    return project
 
 
 def build_arguments() -> list[str]:
@@ -62,13 +68,50 @@ def build_arguments() -> list[str]:
     return ["build", "--exclude-resource-type", "unit_test"]
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, name="ringledger_dbt")
-def ringledger_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    yield from dbt.cli(build_arguments(), context=context).stream()
+def group_of(fqn: list[str], resource_type: str) -> str:
+    """The Dagster group of a dbt node: its layer and domain, from its folder.
+
+    ``models/marts/calls/fct_calls.sql`` -> ``marts_calls``; the staging models of all PBX formats
+    share ``staging_pbx``; a model directly under its layer is in the layer's ``calls`` domain;
+    snapshots and seeds are groups of their own.
+    """
+    if resource_type in ("snapshot", "seed"):
+        return f"{resource_type}s"
+    folders = fqn[1:-1]  # fqn: project, folders..., name
+    layer = folders[0] if folders else "models"
+    domain = folders[1] if len(folders) > 1 else "calls"
+    if layer == "staging" and domain in FORMATS:
+        domain = "pbx"
+    return f"{layer}_{domain}"
+
+
+class LayeredTranslator(DagsterDbtTranslator):
+    """dagster-dbt's default keys and descriptions; groups by layer and domain."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return group_of(list(dbt_resource_props["fqn"]), dbt_resource_props["resource_type"])
+
+
+@functools.cache
+def ringledger_dbt() -> dg.AssetsDefinition:
+    """Every dbt model, snapshot and seed as one multi-asset run by ``dbt build``."""
+    project = dbt_project()
+
+    @dbt_assets(
+        manifest=project.manifest_path,
+        project=project,
+        name="ringledger_dbt",
+        dagster_dbt_translator=LayeredTranslator(),
+    )
+    def build(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+        yield from dbt.cli(build_arguments(), context=context).stream()
+
+    return build
 
 
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())
+    return DbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable())
 
 
-defs = dg.Definitions(assets=[ringledger_dbt])
+def definitions() -> dg.Definitions:
+    return dg.Definitions(assets=[ringledger_dbt()])

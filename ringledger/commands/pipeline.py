@@ -45,7 +45,7 @@ def _run_job(args: argparse.Namespace) -> int:
     from orchestration.load_report import load_lines
     from orchestration.run_outcome import outcome_of, record_outcome, report_lines
 
-    job = defs.resolve_job_def("full_pipeline")
+    job = defs().resolve_job_def("full_pipeline")
     dagster_home = os.environ.get("DAGSTER_HOME")
     if dagster_home:
         Path(dagster_home).mkdir(parents=True, exist_ok=True)

@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     if dagster_home:
         Path(dagster_home).mkdir(parents=True, exist_ok=True)
     instance = dg.DagsterInstance.get() if dagster_home else dg.DagsterInstance.ephemeral()
-    job = defs.resolve_job_def("reprocess")
+    job = defs().resolve_job_def("reprocess")
     result = job.execute_in_process(
         instance=instance,
         run_config={"ops": {"reprocess__call_facts_by_day": {"config": {"source": args.source}}}},
