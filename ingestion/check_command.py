@@ -79,10 +79,16 @@ def _check_sample(report: Report, result: SampleResult, source: Source) -> None:
     )
     for problem in result.first_problems:
         report.warn(problem, indent="    ")
-    if not result.measured:
+    if result.no_trunk:
+        report.say(f"  external legs whose trunk is configured: not applicable, {result.no_trunk}")
+    elif not result.measured:
         report.say(f"  trunks and extensions: not sampled for format {source.format} (see the warehouse)")
         return
-    report.say(f"  external legs whose trunk is configured: {_share(result.trunk_matched, result.external)}")
+    else:
+        report.say(
+            f"  legs: {result.legs}; external legs whose trunk is configured: "
+            f"{_share(result.trunk_matched, result.external)}"
+        )
     if result.unmatched:
         report.warn(
             f"{result.unmatched} external leg(s) match no trunk of site {source.site}, e.g. "

@@ -26,6 +26,7 @@ import pytest
 from ingestion.config.settings import Settings
 from orchestration.serving.publish import current_publication
 from tests.conftest import run_ringledger, settings_under
+from tests.test_check_sample import assert_check_agrees_with_warehouse
 
 pytestmark = pytest.mark.slow
 
@@ -148,3 +149,9 @@ def test_the_diff_table_names_call_field_expected_and_got():
     ]
     table = diff_table(found).splitlines()
     assert table[0].split(" | ")[0].strip() == "call" and "talk_seconds" in table[2]
+
+
+def test_check_classifies_every_record_as_the_warehouse_built_it(onboarded: tuple[Settings, str]):
+    """Asterisk, IP Office and Cisco files made outside the project (tests/test_check_sample.py)."""
+    settings, _ = onboarded
+    assert_check_agrees_with_warehouse(settings, current_publication(settings.published_dir))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -197,6 +198,21 @@ def test_land_pipeline_and_the_warehouse_follow_the_configuration(tmp_path: Path
         ("102", "outbound", "zrh-a", "E2", "verkauf/aussendienst", "zrh-nord"),
         # a trunk not in sites.yml is not known to be one: what check warns about
         ("101", "internal", None, "E1", "verkauf/innendienst", "zrh-nord"),
+    ]
+    # ... and what the data-quality findings count, per source and call day (int_call_legs_off_trunk)
+    with duckdb.connect(str(current_publication(settings.published_dir)), read_only=True) as con:
+        off_trunk = con.execute(
+            "SELECT source_name, finding_date, failing_rows, first_examples FROM rpt_data_quality_findings "
+            "WHERE finding_kind = 'external_leg_on_no_trunk'"
+        ).fetchall()
+        patterns = con.execute("SELECT trunk_id, match_patterns FROM dim_trunk ORDER BY trunk_id").fetchall()
+    assert [row[:3] for row in off_trunk] == [("zrh-asterisk", date(2025, 10, 24), 1)]
+    assert off_trunk[0][3].endswith("Master.csv line 3: SIP/101-00000013 -> SIP/othercarrier-00000020")
+    # dim_trunk says how each trunk is recognised, most specific pattern first (precedence in brackets)
+    assert patterns == [
+        ("zrh-a", "SIP/carrierA [1]; SIP/carrierA-% [3]"),
+        ("zrh-b", "carrierB [2]; %/carrierB-% [4]"),
+        ("zrh-isdn", "DAHDI/1-% [5]"),
     ]
 
 

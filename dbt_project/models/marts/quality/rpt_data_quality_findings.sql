@@ -2,9 +2,10 @@
   Data-quality findings of the last build, per source: each data-quality test that found
   rows (dbt_project.yml: severity warn, failures stored in the data_quality schema) and
   each reason legs were kept out of the calls (int_call_legs_rejected), and the records kept
-  out of the legs as duplicates of one loaded before (raw.record_duplicates), with the number of
-  rows, the first five examples (landed file and line where known) and where the rest are
-  in the warehouse. A finding never stops the build: the facts of every source are built
+  out of the legs as duplicates of one loaded before (raw.record_duplicates), and per day the
+  external legs no configured trunk matched (int_call_legs_off_trunk), with the number of rows,
+  the first five examples (landed file and line where known) and where the rest are in the
+  warehouse. A finding never stops the build: the facts of every source are built
   and published; a blocking test does (docs/reliability.md).
   A test's finding is from the last build that ran it (a reprocess runs only the tests of
   what it rebuilds). This model runs after every data-quality test: each one's model is an
@@ -43,12 +44,32 @@ duplicate_records as (
         on duplicates.source = files.source and duplicates.file_sha256 = files.sha256
 ),
 
+{# one finding per source and call day: a trunk missing from sites.yml, or one named otherwise #}
+off_trunk_legs as (
+    select
+        'external_leg_on_no_trunk' as finding_kind,
+        source_name,
+        'int_call_legs_off_trunk' as model_name,
+        'external_leg_on_no_trunk' as check_name,
+        'external legs of calls on ' || cast(call_date_local as {{ dbt.type_string() }})
+            || ' whose endpoint matches no trunk of the site: add it to sites.yml (pbx_name or pattern)'
+            as check_description,
+        coalesce(landed_path || ' line ' || cast(record_no as {{ dbt.type_string() }}), leg_id)
+            || ': ' || coalesce(nullif(from_endpoint, ''), '-') || ' -> ' || coalesce(nullif(to_endpoint, ''), '-')
+            as example_key,
+        'intermediate.int_call_legs_off_trunk' as details_relation,
+        call_date_local as finding_date
+    from {{ ref('int_call_legs_off_trunk') }}
+),
+
 failing_rows as (
-    select * from test_failures
+    select *, cast(null as date) as finding_date from test_failures
     union all
-    select * from rejected_legs
+    select *, cast(null as date) as finding_date from rejected_legs
     union all
-    select * from duplicate_records
+    select *, cast(null as date) as finding_date from duplicate_records
+    union all
+    select * from off_trunk_legs
 )
 
 select
@@ -59,8 +80,9 @@ select
     model_name,
     check_name,
     check_description,
+    finding_date,
     count(*) as failing_rows,
     {{ dbt.listagg('example_key', "'; '", 'order by example_key', 5) }} as first_examples,
     details_relation
 from failing_rows
-group by source_name, finding_kind, model_name, check_name, check_description, details_relation
+group by source_name, finding_kind, model_name, check_name, check_description, finding_date, details_relation
