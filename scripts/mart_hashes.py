@@ -17,8 +17,8 @@ from pathlib import Path
 
 import duckdb
 
-# column names that hold the build's own time (dbt's run_started_at), never the data's
-VOLATILE_COLUMNS = frozenset({"found_at", "rejected_at"})
+# column names that hold the time of a run (raw load, dbt build), never what the data says
+VOLATILE_COLUMNS = frozenset({"found_at", "rejected_at", "loaded_at", "recorded_at", "landed_at"})
 
 
 def _quoted(name: str) -> str:

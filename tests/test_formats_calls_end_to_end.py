@@ -461,8 +461,8 @@ def test_panasonic_co_to_co_pair_is_one_call_from_its_raw_records(samples_run: S
     con = duckdb.connect(str(samples_run.warehouse_path), read_only=True)
     legs = con.execute(
         "SELECT record_no, paired_record_no, from_co_line, to_co_line, extension, caller_number, "
-        "called_number FROM staging.stg_panasonic_smdr__legs WHERE source_name = 'panasonic_dmy-pbx' "
-        "ORDER BY record_no"
+        "called_number FROM intermediate.int_panasonic_smdr__records_paired "
+        "WHERE source_name = 'panasonic_dmy-pbx' ORDER BY record_no"
     ).fetchall()
     assert legs == [
         (3, None, None, "01", "101", "101", "01632960123"),

@@ -2,10 +2,8 @@
   One typed row per IP Office SMDR record (a call segment). Call Start is the same
   on every segment of a call; Call ID links them; Party 1 is the internal party and
   Party 2 the other end (T… a trunk line named "<line>.<channel>", E… an extension).
-  A segment lasts ring + connected + hold + park seconds and begins when the segments
-  written before it for the same call ended (the first at Call Start), within its landed
-  file: a replayed buffer repeats whole calls in another file, so adding up across files
-  would count a replayed segment twice (docs/call-model.md). IP Office R11 adds the SMDR
+  A segment lasts ring + connected + hold + park seconds; when it began follows from the
+  segments written before it (int_avaya_ipoffice_smdr__legs). IP Office R11 adds the SMDR
   record time (field 35, UTC): when the record was written. Hold and park time are the
   segment's fields 16 and 17.
 -#}
@@ -34,24 +32,15 @@ renamed as (
     from source
 ),
 
-segments as (
+typed as (
     select
         *,
-        ring_seconds + coalesce(connected_seconds, 0) + hold_seconds + park_seconds as segment_seconds,
-        coalesce(sum(ring_seconds + coalesce(connected_seconds, 0) + hold_seconds + park_seconds) over (
-            partition by source_name, landed_file_sha256, call_key_in_source
-            order by record_no rows between unbounded preceding and 1 preceding
-        ), 0) as seconds_before_segment
+        ring_seconds + coalesce(connected_seconds, 0) + hold_seconds + park_seconds as segment_seconds
     from renamed
 )
 
 select
     *,
-    call_started_at_local + to_seconds(seconds_before_segment) as started_at_local,
-    case
-        when connected_seconds > 0 then call_started_at_local + to_seconds(seconds_before_segment + ring_seconds)
-    end as answered_at_local,
-    call_started_at_local + to_seconds(seconds_before_segment + segment_seconds) as ended_at_local,
     connected_seconds as billable_seconds,
     case
         when connected_seconds > 0 then 'answered'
@@ -61,4 +50,4 @@ select
     case when party1_device like 'E%' then substr(party1_device, 2) end as party1_extension,
     case when party2_device like 'E%' then substr(party2_device, 2) end as party2_extension,
     case when party2_device like 'T%' then regexp_extract(party2_name, '^(.*)\.[0-9]+$', 1) end as party2_line
-from segments
+from typed

@@ -3,7 +3,7 @@
   Stamps are the site's local wall clock, either as FreeSWITCH writes them
   ('2014-05-29 16:59:50') or after a spreadsheet round-trip ('2020/2/10 22:41', no
   seconds): then answer and end are derived from the start and the exact durations.
-  A record written twice (same uuid, e.g. duplicated rows in a re-saved file) counts once.
+  A record written twice (same uuid) is two rows here; int_freeswitch_cdr_csv__legs keeps the first.
 -#}
 with source as (
     {{ raw_records(source('freeswitch_cdr_csv', 'freeswitch_cdr_csv')) }}
@@ -28,7 +28,6 @@ renamed as (
         nullif(read_codec, '') as read_codec,
         nullif(write_codec, '') as write_codec
     from source
-    qualify row_number() over (partition by _source, uuid order by _file_sha256, _record_no) = 1
 ),
 
 typed as (

@@ -2,9 +2,8 @@
   One typed row per Grandstream UCM CDR object. The main_cdr of a multi-leg record is a
   summary of its sub_cdrs (its billsec is their sum) and a leg that picks up a parked call
   (lastapp ParkedCall) is the picking phone's view of the parked caller's leg: both are
-  kept here but flagged, never counted as legs. The caller's channel keeps its uniqueid
-  through parking, ring groups and transfers, while session changes when a parked call is
-  picked up: a call is the session of the first leg of its uniqueid. The parked
+  kept here but flagged, never counted as legs. Which call a leg belongs to follows from
+  the other records of its channel (int_grandstream_ucm_api__legs). The parked
   caller's own leg (lastapp Park) is its time parked (park_seconds); the UCM writes no hold time.
 -#}
 with source as (
@@ -58,10 +57,6 @@ flagged as (
 select
     *,
     not (is_call_summary or is_parked_call_pickup) as counts_as_leg,
-    case
-        when unique_id is null then session_id
-        else first_value(session_id) over (partition by source_name, unique_id order by started_at_local, acct_id)
-    end as call_key_in_source,
     case when leg_disposition = 'answered' then pbx_answered_at_local end as answered_at_local,
     {{ parked_leg_seconds() }}
 from flagged
