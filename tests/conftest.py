@@ -28,8 +28,13 @@ def settings_under(home: Path, input_dir: Path | None = None) -> Settings:
     return Settings.from_env(env)
 
 
-def run_ringledger(settings: Settings, *args: str, dagster_home: Path | None = None) -> str:
-    """Run the real command line in a child process with these settings; return its output."""
+def run_ringledger(
+    settings: Settings, *args: str, dagster_home: Path | None = None, with_stderr: bool = False
+) -> str:
+    """Run the real command line in a child process with these settings; return its output.
+
+    Its standard output, or with ``with_stderr`` both streams, standard error last.
+    """
     env = {**os.environ, **settings.as_env()}
     env.pop("DAGSTER_HOME", None)
     if dagster_home is not None:
@@ -42,7 +47,15 @@ def run_ringledger(settings: Settings, *args: str, dagster_home: Path | None = N
             f"ringledger {' '.join(args)} failed ({completed.returncode}):\n"
             f"{completed.stdout[-4000:]}\n{completed.stderr[-4000:]}"
         )
-    return completed.stdout
+    return completed.stdout + completed.stderr if with_stderr else completed.stdout
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Parse the dbt project once, before any test worker starts: the workers share its manifest."""
+    if not hasattr(config, "workerinput"):  # the controller (or a run without pytest-xdist)
+        from orchestration.defs.transform import dbt_project
+
+        dbt_project()
 
 
 @pytest.fixture(scope="session")

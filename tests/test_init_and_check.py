@@ -184,7 +184,10 @@ def test_land_pipeline_and_the_warehouse_follow_the_configuration(tmp_path: Path
     assert "zrh-asterisk: 1 landed, 0 already there" in first and "  landed: Master.csv" in first
     again = run_ringledger(settings, "land")
     assert "zrh-asterisk: 0 landed, 1 already there" in again and "  already there: Master.csv" in again
-    built = run_ringledger(settings, "pipeline")
+    built = run_ringledger(settings, "pipeline", with_stderr=True)
+    # while it runs: a line per step with its time and what it built, not Dagster's event log
+    assert re.search(r"\] ringledger_dbt done in [\d.]+ s: \d+ assets, \d+ checks\n", built), built
+    assert "STEP_START" not in built and " - DEBUG - " not in built, built
     assert "zrh-asterisk: 1 file(s), 3 records loaded, 1 quarantined" in built
     assert re.search(r"    Master\.csv:4: .+", built), built
     assert "SELECT * FROM raw.quarantine WHERE source = 'zrh-asterisk'" in built

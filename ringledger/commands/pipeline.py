@@ -15,10 +15,12 @@ import dagster as dg
 
 from ingestion.config.settings import Settings
 from orchestration.processes import PipelineBusy, abandoned_lock_message, pipeline_lock, pipeline_lock_path
+from orchestration.progress import add_log_level_option, for_the_command_line
 from orchestration.resources import WarehouseLocked, open_warehouse
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    add_log_level_option(parser)
     parser.epilog = (
         "Locations follow RINGLEDGER_* variables (see 'ringledger paths'); runs are kept under DAGSTER_HOME."
     )
@@ -45,13 +47,13 @@ def _run_job(args: argparse.Namespace) -> int:
     from orchestration.load_report import load_lines
     from orchestration.run_outcome import outcome_of, record_outcome, report_lines
 
-    job = defs().resolve_job_def("full_pipeline")
+    job, run_config = for_the_command_line(defs().resolve_job_def("full_pipeline"), args.log_level)
     dagster_home = os.environ.get("DAGSTER_HOME")
     if dagster_home:
         Path(dagster_home).mkdir(parents=True, exist_ok=True)
     instance = dg.DagsterInstance.get() if dagster_home else dg.DagsterInstance.ephemeral()
     started = datetime.now(UTC)
-    result = job.execute_in_process(instance=instance, raise_on_error=False)
+    result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
     outcome = outcome_of(result, Settings.from_env().published_dir)
     record_outcome(instance, outcome)
     for line in load_lines(Settings.from_env().warehouse_path, started) + report_lines(outcome):

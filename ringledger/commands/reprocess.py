@@ -15,6 +15,7 @@ import dagster as dg
 
 from ingestion.config.company import load_sources
 from ingestion.config.settings import Settings
+from orchestration.progress import add_log_level_option, for_the_command_line
 
 
 def _day(text: str) -> str:
@@ -30,6 +31,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--from", dest="first_day", type=_day, required=True, help="first local day, YYYY-MM-DD"
     )
     parser.add_argument("--to", dest="last_day", type=_day, required=True, help="last local day, YYYY-MM-DD")
+    add_log_level_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,10 +47,10 @@ def run(args: argparse.Namespace) -> int:
     if dagster_home:
         Path(dagster_home).mkdir(parents=True, exist_ok=True)
     instance = dg.DagsterInstance.get() if dagster_home else dg.DagsterInstance.ephemeral()
-    job = defs().resolve_job_def("reprocess")
+    job, loggers = for_the_command_line(defs().resolve_job_def("reprocess"), args.log_level)
     result = job.execute_in_process(
         instance=instance,
-        run_config={"ops": {"reprocess__call_facts_by_day": {"config": {"source": args.source}}}},
+        run_config={**loggers, "ops": {"reprocess__call_facts_by_day": {"config": {"source": args.source}}}},
         tags={
             "dagster/asset_partition_range_start": args.first_day,
             "dagster/asset_partition_range_end": args.last_day,
