@@ -74,9 +74,9 @@ def _init() -> ModuleType:
 
 
 def _check() -> ModuleType:
-    from ingestion import check_command
+    from ringledger.commands import check
 
-    return check_command
+    return check
 
 
 # name -> (the subcommand's module, imported when used; one-line help)

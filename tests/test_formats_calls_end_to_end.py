@@ -24,7 +24,7 @@ from ingestion.config.settings import Settings
 from ingestion.formats.asterisk_cdr_custom import STOCK_MAPPING
 from orchestration.serving.publish import current_publication
 from tests.conftest import SAMPLES, run_ringledger, settings_under
-from tests.test_check_sample import assert_check_agrees_with_warehouse
+from tests.test_sample_legs import assert_check_agrees_with_warehouse
 
 pytestmark = pytest.mark.slow
 
@@ -481,5 +481,5 @@ def test_panasonic_co_to_co_call_is_transit_between_both_trunks(samples_run: Set
 
 
 def test_check_classifies_every_record_as_the_warehouse_built_it(samples_run: Settings):
-    """check's trunk, extension and external verdicts are the warehouse's (tests/test_check_sample.py)."""
+    """check's trunk, extension and external verdicts are the warehouse's (tests/test_sample_legs.py)."""
     assert_check_agrees_with_warehouse(samples_run, current_publication(samples_run.published_dir))

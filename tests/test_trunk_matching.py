@@ -10,7 +10,7 @@ import pytest
 from ingestion.config.company import load_sites, trunk_patterns
 from ingestion.config.errors import ConfigError
 from ingestion.config.trunk_matching import glob_to_like, matching_trunk, patterns_for, rank
-from ingestion.reference_load import load_sites as load_site_tables
+from ingestion.raw.reference import load_sites as load_site_tables
 
 SITES = """
 sites:

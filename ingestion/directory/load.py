@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 
 from ingestion.directory.consolidated import Directory
-from ingestion.reference_load import replace_table
+from ingestion.raw.reference import replace_table
 
 ORIGIN_COLUMNS = {"source_name": "VARCHAR", "source_file": "VARCHAR", "source_line": "INTEGER"}
 DEPARTMENT_COLUMNS = {

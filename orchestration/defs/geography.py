@@ -8,9 +8,9 @@ import datetime as dt
 
 import dagster as dg
 
-from ingestion import reference_load
 from ingestion.config.company import load_sites
 from ingestion.config.public_holidays import site_holidays
+from ingestion.raw import reference
 from orchestration.resources import LocationsResource, WarehouseResource
 
 FIRST_HOLIDAY_YEAR = 2000
@@ -35,8 +35,8 @@ def raw_site_rules(warehouse: WarehouseResource, locations: LocationsResource):
     years = range(FIRST_HOLIDAY_YEAR, dt.date.today().year + HOLIDAY_YEARS_AHEAD + 1)
     holidays = [row for site in sites for row in site_holidays(site, years)]
     with warehouse.connect() as con:
-        counts = reference_load.load_site_rules(con, sites)
-        counts["public_holidays"] = reference_load.load_public_holidays(con, holidays)
+        counts = reference.load_site_rules(con, sites)
+        counts["public_holidays"] = reference.load_public_holidays(con, holidays)
     for table in SITE_RULE_TABLES:
         yield dg.MaterializeResult(asset_key=dg.AssetKey(["raw", table]), metadata={"rows": counts[table]})
 

@@ -2,11 +2,11 @@
 
 import dagster as dg
 
-from ingestion import reference_load
 from ingestion.collect.file_poller import SETTLE_SECONDS, land_settled
 from ingestion.config.company import load_sites, load_sources
 from ingestion.config.tariffs import read_tariffs
 from ingestion.formats import FORMATS
+from ingestion.raw import reference
 from ingestion.raw.load import FileLoad, load_pending
 from ingestion.raw.validation import SourceRules
 from orchestration.resources import LocationsResource, WarehouseResource
@@ -171,9 +171,9 @@ def raw_reference(warehouse: WarehouseResource, locations: LocationsResource):
     sources = load_sources(locations.input_path)
     rates = read_tariffs(locations.input_path)
     with warehouse.connect() as con:
-        counts = reference_load.load_sites(con, sites)
-        counts["sources"] = reference_load.load_sources(con, sources)
-        counts["tariff_rates"] = reference_load.load_tariffs(con, rates)
+        counts = reference.load_sites(con, sites)
+        counts["sources"] = reference.load_sources(con, sources)
+        counts["tariff_rates"] = reference.load_tariffs(con, rates)
     for table in REFERENCE_TABLES:
         yield dg.MaterializeResult(asset_key=dg.AssetKey(["raw", table]), metadata={"rows": counts[table]})
 

@@ -10,7 +10,7 @@
     outside_number  any other format (its endpoints may be phones): the caller's or the called
                     number is digits (optionally after '+') and none of the site's extensions:
                     outside its dial plan's internal_ranges, or, without ranges, over 6 digits.
-  The same rule as `ringledger check` (ingestion/check_sample.py classify), which counts these
+  The same rule as `ringledger check` (ingestion/raw/sample_legs.py classify), which counts these
   legs in a sample before anything is built. rpt_data_quality_findings counts them per source and day.
 -#}
 {%- set trunk_named = "'" ~ trunk_named_formats() | join("', '") ~ "'" %}

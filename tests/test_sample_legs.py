@@ -1,4 +1,4 @@
-"""``ringledger check``'s sample (ingestion/check_sample.py) against the warehouse, record by record.
+"""``ringledger check``'s sample (ingestion/raw/sample_legs.py) against the warehouse, record by record.
 
 ``assert_check_agrees_with_warehouse`` is the contract: for every source of a built company, each
 record's leg as check classifies it (external or not, the trunk it matched, the extension it
@@ -16,7 +16,12 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion.check_sample import (
+from ingestion.collect.landing import candidate_files
+from ingestion.config.company import load_sites, load_sources
+from ingestion.config.settings import REPO_ROOT, Settings
+from ingestion.config.trunk_matching import rank
+from ingestion.formats import FORMATS
+from ingestion.raw.sample_legs import (
     LEGS,
     NO_TRUNK,
     TRUNK_NAMED_FORMATS,
@@ -27,11 +32,6 @@ from ingestion.check_sample import (
     legs_of,
     read_records,
 )
-from ingestion.collect.landing import candidate_files
-from ingestion.config.company import load_sites, load_sources
-from ingestion.config.settings import REPO_ROOT, Settings
-from ingestion.config.trunk_matching import rank
-from ingestion.formats import FORMATS
 
 Key = tuple[str, str, int, str | None]  # source, landed file sha256, record number, record part
 Verdict = tuple[str | None, str | None, bool]  # trunk id, extension, external

@@ -2,7 +2,7 @@
 
 Reads ``config/sites.yml``, ``config/sources.yml``, ``tariffs/`` and the directory with the
 loaders the pipeline uses, then per source: the files found, what ``sniff`` takes them for, and
-on a sample of records (``ingestion.check_sample``) the share of external legs whose trunk is
+on a sample of records (``ingestion.raw.sample_legs``) the share of external legs whose trunk is
 configured and of parties whose extension the directory knows; per directory export: rows
 read, people, departments, warnings. Exit 1 on an error (a configuration the pipeline would
 refuse), 0 when there are only warnings.
@@ -14,7 +14,6 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
-from ingestion.check_sample import SampleResult, sample
 from ingestion.collect.landing import candidate_files
 from ingestion.config.company import Site, Source, load_sites, load_sources, site_of_branch
 from ingestion.config.errors import ConfigError
@@ -23,6 +22,7 @@ from ingestion.config.tariffs import read_tariffs
 from ingestion.directory.consolidated import Directory, read_directory
 from ingestion.formats import FORMATS
 from ingestion.formats.sniff import sniff_file
+from ingestion.raw.sample_legs import SampleResult, sample
 
 SHOWN_WARNINGS = 5
 
