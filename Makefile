@@ -19,7 +19,7 @@ help:
 	@echo "make test   run every test (creates the environments it needs)"
 	@echo "make test-reliability  the fault, fuzz and kill -9 scenarios only"
 	@echo "make bench  benchmark the pipeline (BENCH_CALLS=1000000 by default)"
-	@echo "make lint   ruff and the import layering contract (pyproject.toml) on the Python code"
+	@echo "make lint   ruff, the import layering contract and mypy (pyproject.toml) on the Python code"
 	@echo "make clean  remove generated data under var/ (keeps the environments)"
 
 # --- environments -----------------------------------------------------------
@@ -81,6 +81,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check ingestion orchestration ringledger bench tests
 	$(VENV)/bin/ruff format --check ingestion orchestration ringledger bench tests
 	PYTHONPATH=. $(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf var dbt_project/target dbt_project/logs

@@ -90,6 +90,7 @@ def _filter(dataset: Dataset, adhoc: dict) -> str | None:
     if operator in ("IS NULL", "IS NOT NULL"):
         return f"{column} {operator}"
     if operator in ("IN", "NOT IN"):
+        assert value is not None, adhoc
         return f"{column} {operator} ({', '.join(_literal(v) for v in value)})"
     return f"{column} {OPERATORS[operator]} {_literal(value)}"
 

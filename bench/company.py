@@ -67,7 +67,7 @@ def cached_company(company: Company, cache_dir: Path) -> tuple[Path, float | Non
 def is_held_back(path: Path, last_day: dt.date) -> bool:
     """A PBX file dated on or after the last day (names carry their local or UTC date)."""
     match = DATE_IN_NAME.search(path.name)
-    return bool(match) and match.group(1) >= last_day.strftime("%Y%m%d")
+    return match is not None and match.group(1) >= last_day.strftime("%Y%m%d")
 
 
 def _link(source: Path, target: Path) -> None:

@@ -31,7 +31,7 @@ def raw_files(input_dir: Path) -> list[Path]:
 
 def count_records(files: list[Path]) -> int:
     with duckdb.connect() as con:
-        return con.execute(LINE_SCAN, [[str(f) for f in files]]).fetchone()[0]
+        return con.execute(LINE_SCAN, [[str(f) for f in files]]).fetchall()[0][0]
 
 
 def main(argv: list[str]) -> int:

@@ -56,15 +56,19 @@ def goals(steps: list[dict]) -> list[dict]:
     return [{"goal": g, "measured": m, "limit": lim, "met": met, "binding": True} for g, m, lim, met in rows]
 
 
-def table_rows(steps: list[dict]) -> list[list[object]]:
+# step, records, seconds, records/s, times the floor, peak MiB
+TableRow = tuple[str, int, float | None, float | None, float | None, float | None]
+
+
+def table_rows(steps: list[dict]) -> list[TableRow]:
     """Rows: step, records, seconds, records/s, times the floor, peak MiB."""
-    rows = []
+    rows: list[TableRow] = []
     for step in steps:
         detail = step["detail"]
-        first = [step["name"], detail.get("records", 0), detail.get("seconds")]
+        name, records, seconds = step["name"], detail.get("records", 0), detail.get("seconds")
         if step["group"] == "ingestion":
             ratio = detail["seconds"] / detail["floor_seconds"] if detail.get("floor_seconds") else None
-            rows.append([*first, detail.get("records_per_s"), ratio, step["peak_rss_mib"]])
+            rows.append((name, records, seconds, detail.get("records_per_s"), ratio, step["peak_rss_mib"]))
         elif step["group"] == "collector":
-            rows.append([*first, detail.get("lines_per_s"), None, detail.get("peak_rss_mib")])
+            rows.append((name, records, seconds, detail.get("lines_per_s"), None, detail.get("peak_rss_mib")))
     return rows

@@ -50,7 +50,9 @@ def _run_events(settings: Settings, dagster_home: Path) -> dict:
     env = {**child_env(settings), "DAGSTER_HOME": str(dagster_home)}
     done = subprocess.run([PYTHON, "-m", "bench.run_events"], env=env, cwd=REPO_ROOT, capture_output=True,
                           text=True, check=True)  # fmt: skip
-    return last_json(done.stdout)
+    events = last_json(done.stdout)
+    assert isinstance(events, dict), events  # bench.run_events prints one JSON object
+    return events
 
 
 def instrumented_pipeline(name: str, group: str, settings: Settings) -> StepResult:
@@ -76,7 +78,7 @@ def fact_count(settings: Settings) -> int:
     if published is None:
         return 0
     with duckdb.connect(str(published), read_only=True) as con:
-        return con.execute("SELECT count(*) FROM main.fct_calls").fetchone()[0]
+        return con.execute("SELECT count(*) FROM main.fct_calls").fetchall()[0][0]
 
 
 def dashboard_latency(settings: Settings, repeats: int, sql_file: Path | None) -> StepResult:

@@ -11,19 +11,30 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping
+from typing import Any
 
 import dagster as dg
 
+# the data of an ASSET_MATERIALIZATION event; dagster exports the class only from here
+from dagster._core.events import StepMaterializationData
 
-def _duration(metadata: dict) -> float | None:
+
+def _duration(metadata: Mapping[str, dg.MetadataValue]) -> float | None:
     value = metadata.get("Execution Duration")
-    return None if value is None else float(value.value)
+    if value is None:
+        return None
+    seconds = value.value
+    # dagster-dbt records the duration as a float (FloatMetadataValue); an int would do as well
+    assert isinstance(seconds, int | float), f"Execution Duration is {seconds!r}"
+    return float(seconds)
 
 
-def run_events(instance: dg.DagsterInstance, groups: dict[dg.AssetKey, str | None]) -> dict:
+def run_events(instance: dg.DagsterInstance, groups: Mapping[dg.AssetKey, str | None]) -> dict[str, Any]:
     run = instance.get_runs(limit=1)[0]
-    steps: dict[str, dict] = {}
-    models, checks = [], []
+    steps: dict[str, dict[str, Any]] = {}
+    models: list[dict[str, Any]] = []
+    checks: list[dict[str, Any]] = []
     for record in instance.all_logs(run.run_id):
         event = record.dagster_event
         if event is None or event.step_key is None:
@@ -35,7 +46,9 @@ def run_events(instance: dg.DagsterInstance, groups: dict[dg.AssetKey, str | Non
         elif kind in (dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE):
             step["end"], step["ok"] = record.timestamp, kind == dg.DagsterEventType.STEP_SUCCESS
         elif kind == dg.DagsterEventType.ASSET_MATERIALIZATION:
-            materialization = event.event_specific_data.materialization
+            data = event.event_specific_data
+            assert isinstance(data, StepMaterializationData), data
+            materialization = data.materialization
             step["groups"].add(groups.get(materialization.asset_key) or "default")
             step["assets"] += 1
             seconds = _duration(materialization.metadata)
@@ -45,6 +58,7 @@ def run_events(instance: dg.DagsterInstance, groups: dict[dg.AssetKey, str | Non
                                "seconds": seconds})  # fmt: skip
         elif kind == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.event_specific_data
+            assert isinstance(evaluation, dg.AssetCheckEvaluation), evaluation
             checks.append({"asset": evaluation.asset_key.to_user_string(), "check": evaluation.check_name,
                            "passed": evaluation.passed, "end": record.timestamp,
                            "seconds": _duration(evaluation.metadata) or 0.0})  # fmt: skip

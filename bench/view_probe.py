@@ -23,7 +23,7 @@ def probe(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[float, int]:
     started = time.perf_counter()
     con.execute(f"CREATE OR REPLACE TEMP TABLE probe AS SELECT * FROM {relation}")
     seconds = time.perf_counter() - started
-    rows = con.execute("SELECT count(*) FROM probe").fetchone()[0]
+    rows = con.execute("SELECT count(*) FROM probe").fetchall()[0][0]
     con.execute("DROP TABLE probe")
     return seconds, rows
 

@@ -58,6 +58,7 @@ def classify(e164: str) -> NumberGeography:
         number = phonenumbers.parse("+" + e164)
     except phonenumbers.NumberParseException:
         return NumberGeography(e164, "", "", "", "unknown", False, "", "", "", "")
+    assert number.country_code is not None  # parse() sets it (it raises on a number without one)
     region = phonenumbers.region_code_for_number(number) or phonenumbers.region_code_for_country_code(
         number.country_code
     )

@@ -32,7 +32,7 @@ def read_findings(published_path: Path) -> list[Finding]:
     try:
         if not con.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [FINDINGS_TABLE]
-        ).fetchone()[0]:
+        ).fetchall()[0][0]:
             return []
         rows = con.execute(
             "SELECT source_name, finding_kind, model_name, check_name, check_description, failing_rows, "

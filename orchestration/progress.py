@@ -70,7 +70,11 @@ def _what(counts: Counter[str]) -> str:
     return ": " + ", ".join(parts) if parts else ""
 
 
-@dg.logger(description="One line per step start and end, with its time, assets and checks (stdout).")
+# config_schema=None is dagster's default, named because its overloads leave it required
+@dg.logger(
+    config_schema=None,
+    description="One line per step start and end, with its time, assets and checks (stdout).",
+)
 def step_lines_logger(_init_context: dg.InitLoggerContext) -> logging.Logger:
     logger = logging.Logger("ringledger.progress", level=logging.DEBUG)
     logger.addHandler(StepLines(sys.stdout))

@@ -43,10 +43,13 @@ class RunOutcome:
 
 def _failure(evaluation: dg.AssetCheckEvaluation) -> CheckFailure:
     rows = evaluation.metadata.get(FAILED_ROWS)
+    count = None if rows is None else rows.value
+    # dagster-dbt records dbt's num_failures, an int
+    assert count is None or isinstance(count, int | float), f"{FAILED_ROWS} is {count!r}"
     return CheckFailure(
         model=evaluation.asset_key.to_user_string(),
         check=evaluation.check_name,
-        failing_rows=None if rows is None else int(rows.value),
+        failing_rows=None if count is None else int(count),
     )
 
 

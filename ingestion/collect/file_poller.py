@@ -55,7 +55,7 @@ class PollResult:
 
 def _in_progress(source: Source, name: str) -> bool:
     base = name.rsplit("/", 1)[-1]
-    return any(fnmatch.fnmatch(base, pattern) for pattern in source.transport.in_progress)  # type: ignore[union-attr]
+    return any(fnmatch.fnmatch(base, pattern) for pattern in source.file_transport.in_progress)
 
 
 def _fetch(source: Source, file: RemoteFile, folder: Path) -> Path:

@@ -50,15 +50,15 @@ class HostKeyCheck:
 
     @classmethod
     def of(cls, source: Source) -> HostKeyCheck:
-        transport = source.transport
+        transport = source.file_transport
         parts = urlsplit(source.location)
         return cls(
             source=source.name,
             host=parts.hostname or "",
             port=parts.port or 22,
-            host_key_sha256=transport.host_key_sha256,  # type: ignore[union-attr]
-            known_hosts=transport.known_hosts,  # type: ignore[union-attr]
-            insecure=transport.insecure_skip_host_key_check,  # type: ignore[union-attr]
+            host_key_sha256=transport.host_key_sha256,
+            known_hosts=transport.known_hosts,
+            insecure=transport.insecure_skip_host_key_check,
         )
 
     @property

@@ -34,11 +34,11 @@ class RemoteFile:
 def _s3_client(source: Source) -> Any:
     import boto3
 
-    transport = source.transport
+    transport = source.file_transport
     return boto3.client(
         "s3",
-        endpoint_url=transport.endpoint_url,  # type: ignore[union-attr]
-        region_name=transport.region,  # type: ignore[union-attr]
+        endpoint_url=transport.endpoint_url,
+        region_name=transport.region,
     )
 
 
@@ -51,13 +51,13 @@ def _bucket_and_prefix(location: str) -> tuple[str, str]:
 def _sftp_connect_kwargs(source: Source) -> dict[str, Any]:
     from ingestion.collect.host_keys import HostKeyCheck
 
-    transport = source.transport
+    transport = source.file_transport
     # The transport verifies the server's host key before we authenticate (listing and reading alike).
     kwargs: dict[str, Any] = {"transport_factory": HostKeyCheck.of(source)}
-    if transport.key_file:  # type: ignore[union-attr]
-        kwargs["key_filename"] = transport.key_file  # type: ignore[union-attr]
-    if transport.password_env:  # type: ignore[union-attr]
-        kwargs["password"] = os.environ[transport.password_env]  # type: ignore[union-attr]
+    if transport.key_file:
+        kwargs["key_filename"] = transport.key_file
+    if transport.password_env:
+        kwargs["password"] = os.environ[transport.password_env]
     kwargs["timeout"] = SFTP_TIMEOUT_SECONDS  # an unreachable server fails the look instead of hanging it
     return kwargs
 

@@ -67,8 +67,8 @@ def _refresh(status: CollectorStatus, spool: Spool, intake: StreamIntake) -> Non
 
 def run_stream_collector(source: Source, spool_root: Path, landing_dir: Path, stop: threading.Event) -> int:
     """Collect a TCP or serial source until ``stop`` is set; returns 0, or 1 if its reader crashed."""
-    transport = source.transport
-    settings = transport.spool  # type: ignore[union-attr]
+    transport = source.stream_transport
+    settings = transport.spool
     directory = spool_root / source.name
     with exclusive(directory):
         previous = read_status(spool_root, source.name) or {}

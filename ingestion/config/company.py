@@ -21,7 +21,14 @@ from ingestion.config.site_rules import (
     default_service_numbers,
     digit_strings,
 )
-from ingestion.config.transports import FOLDER, Transport, parse_transport
+from ingestion.config.transports import (
+    FOLDER,
+    FileTransport,
+    SerialTransport,
+    TcpTransport,
+    Transport,
+    parse_transport,
+)
 from ingestion.config.trunk_matching import TrunkPattern, patterns_for, rank
 from ingestion.formats import FORMATS
 
@@ -105,6 +112,20 @@ class Source:
         """The source's folder, resolved against the configuration's input folder."""
         path = Path(self.location)
         return path if path.is_absolute() else self.base_dir / path
+
+    @property
+    def file_transport(self) -> FileTransport:
+        """The transport of a file source (folder, s3, sftp), for code that only file sources reach."""
+        assert isinstance(self.transport, FileTransport), f"source {self.name!r} is a stream"
+        return self.transport
+
+    @property
+    def stream_transport(self) -> TcpTransport | SerialTransport:
+        """The transport of a stream source (TCP, serial), for code that only stream sources reach."""
+        assert isinstance(self.transport, TcpTransport | SerialTransport), (
+            f"source {self.name!r} is not a stream"
+        )
+        return self.transport
 
 
 def _load_list(path: Path, key: str) -> list[dict[str, Any]]:

@@ -6,8 +6,9 @@ a department hierarchy with a cycle does, because it has no top.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from itertools import combinations
 from typing import TypeVar
 
@@ -15,10 +16,11 @@ from ingestion.config.errors import ConfigError
 from ingestion.directory.records import Assignment, Department, DirectoryWarning, warning_at
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 
 
-def _grouped(records: Iterable[T], key: Callable[[T], object]) -> dict[object, list[T]]:
-    groups: dict[object, list[T]] = defaultdict(list)
+def _grouped(records: Iterable[T], key: Callable[[T], K]) -> dict[K, list[T]]:
+    groups: dict[K, list[T]] = defaultdict(list)
     for record in records:
         groups[key(record)].append(record)
     return groups
@@ -44,7 +46,8 @@ def check_hierarchy(departments: list[Department]) -> list[DirectoryWarning]:
         if d.parent_department_id and not any(p.overlaps(d) for p in versions.get(d.parent_department_id, []))
     ]
     # the tree as it stands at each day a version starts (undated departments stand always)
-    for moment in sorted({d.valid_from for d in departments if d.valid_from}) or [None]:
+    moments: list[dt.date | None] = [*sorted({d.valid_from for d in departments if d.valid_from})] or [None]
+    for moment in moments:
         standing = [d for d in departments if d.covers(moment)]
         parents = {d.department_id: d.parent_department_id for d in standing}
         for d in standing:

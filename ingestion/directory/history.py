@@ -71,6 +71,7 @@ def versions_from_snapshots(
     current: dict[str, tuple[R, dt.date]] = {}  # key -> (its open version's record, start)
     left: dict[str, Taken[R]] = {}  # key -> the snapshot it was first missing from
     for index, taken in enumerate(series):
+        assert taken.instant is not None, "every snapshot of a series has its instant"
         present = _by_key(taken, warnings)
         for key in [key for key in current if key not in present]:
             record, start = current.pop(key)

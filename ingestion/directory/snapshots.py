@@ -94,6 +94,7 @@ def _one_per_instant(
 ) -> list[Snapshot]:
     kept: dict[dt.date, Snapshot] = {}
     for snapshot in sorted(snapshots, key=lambda s: (s.instant, str(s.file))):
+        assert snapshot.instant is not None, "every snapshot of a series has its instant"
         first = kept.get(snapshot.instant)
         if first is None:
             kept[snapshot.instant] = snapshot

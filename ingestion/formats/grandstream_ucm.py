@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from typing import TypedDict
 
 from ingestion.formats.asterisk_cdr_csv import ASTERISK_CDR_COLUMNS, ASTERISK_DISPOSITIONS
 from ingestion.formats.checks import ISO_SECONDS, DateTime, Duration, Validation
@@ -67,7 +68,18 @@ _VALIDATION = Validation(
     ),
     free_text=("clid", "caller_name", "recordfiles_desc"),
 )
-_COMMON = {
+
+
+class _Common(TypedDict):
+    """The fields both Grandstream formats share (keyword arguments of FormatDefinition)."""
+
+    validation: Validation
+    time_base: TimeBase
+    duration_unit: str
+    leg_link: str
+
+
+_COMMON: _Common = {
     "validation": _VALIDATION,
     "time_base": TimeBase.LOCAL_WALL_CLOCK,
     "duration_unit": "seconds (duration = start to end, billsec = answer to end)",

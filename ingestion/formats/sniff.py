@@ -106,9 +106,13 @@ def _date_patterns(layout: FixedWidth) -> tuple[str, ...]:
 
 
 def _fields(line: str, layout: Delimited) -> list[str]:
-    quoting = csv.QUOTE_MINIMAL if layout.quote else csv.QUOTE_NONE
     return next(
-        csv.reader([line], delimiter=layout.delimiter, quotechar=layout.quote or None, quoting=quoting)
+        csv.reader(
+            [line],
+            delimiter=layout.delimiter,
+            quotechar=layout.quote or None,
+            quoting=csv.QUOTE_MINIMAL if layout.quote else csv.QUOTE_NONE,
+        )
     )
 
 

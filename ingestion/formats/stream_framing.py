@@ -9,6 +9,7 @@ again with :func:`split_records` and take the text with :meth:`Framer.payload`.
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from typing import Protocol
 
 STX = 0x02
@@ -130,7 +131,7 @@ class LengthPrefixFramer:
         return bytes(self._buffer)
 
 
-FRAMINGS = {
+FRAMINGS: dict[str, Callable[[], Framer]] = {
     "lines": LineFramer,
     "cr-lines": lambda: LineFramer(b"\r"),
     "stx-etx": StxEtxFramer,

@@ -77,6 +77,12 @@ class BulkGroup:
         self.files.append(member)
         self.size += member.landed.size
 
+    @property
+    def layout(self) -> Delimited:
+        """The format's layout: only delimited formats are loaded in bulk (:func:`_member`)."""
+        assert isinstance(self.fmt.layout, Delimited), self.fmt.name
+        return self.fmt.layout
+
 
 def _member(
     landed: LandedFile, path: Path, encoding: str, column_order: tuple[str, ...] | None
@@ -154,7 +160,7 @@ def _load_combined(
     """
     if len(group.files) == 1:  # scanned where it lies, header and all
         scan = read_csv_sql(
-            group.fmt.layout, group.plan, [group.files[0].path], group.encoding, True, rejects=False
+            group.layout, group.plan, [group.files[0].path], group.encoding, True, rejects=False
         )
         outcome = _insert_checked(con, group, group.plan, scan, "scan._file_index", loaded_files_sql, False)
         return _sent_back(group, outcome)
@@ -166,7 +172,7 @@ def _load_combined(
         except OSError:
             return None  # a file went missing: the listed scans report it
         plan = replace(group.plan, skip=0, scan_columns=(_FILE_COLUMN, *group.plan.scan_columns))
-        scan = read_csv_sql(group.fmt.layout, plan, [combined], group.encoding, parallel=True, rejects=False)
+        scan = read_csv_sql(group.layout, plan, [combined], group.encoding, parallel=True, rejects=False)
         of_row = f"scan.{_FILE_COLUMN}::BIGINT"
         outcome = _insert_checked(con, group, plan, scan, of_row, loaded_files_sql, False)
         return _sent_back(group, outcome)
@@ -183,7 +189,7 @@ def _combine(group: BulkGroup, target: Path) -> bool:
 
     False when a file has a blank line.
     """
-    utf8, delimiter = group.encoding == "utf-8", group.fmt.layout.delimiter.encode()
+    utf8, delimiter = group.encoding == "utf-8", group.layout.delimiter.encode()
     with target.open("wb") as out:
         for index, member in enumerate(group.files):
             body = member.path.read_bytes()
@@ -217,7 +223,7 @@ def _load_listed(con: duckdb.DuckDBPyConnection, group: BulkGroup, loaded_files_
 def _listed_attempt(
     con: duckdb.DuckDBPyConnection, group: BulkGroup, loaded_files_sql: str
 ) -> tuple[bool, set[int]] | None:
-    scan = read_csv_sql(group.fmt.layout, group.plan, [f.path for f in group.files], group.encoding, True)
+    scan = read_csv_sql(group.layout, group.plan, [f.path for f in group.files], group.encoding, True)
     return _insert_checked(con, group, group.plan, scan, "scan._file_index", loaded_files_sql, True)
 
 
@@ -271,7 +277,7 @@ def _insert_checked(
         return None
     present = tuple(c for c in fmt.columns if c in plan.scan_columns)
     flagged = check_rows(
-        con, fmt, "ringledger_bulk_scan", group.rules, (field_count_rule(fmt.layout, plan),), present
+        con, fmt, "ringledger_bulk_scan", group.rules, (field_count_rule(group.layout, plan),), present
     )
     invalid: set[int] = set()
     if flagged:

@@ -160,7 +160,7 @@ class _Batch:
             f"""INSERT INTO ringledger_batch_quarantine
                 SELECT ?, ?, ?, ?, line, byte_offset, raw_record, reason, field FROM {BAD} ORDER BY line""",
             lineage,
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         con.execute(
             f"INSERT INTO ringledger_batch_replaced SELECT ?, ?, ?, ?, line, field, original FROM {REPLACED}",
             lineage,

@@ -111,12 +111,12 @@ def raw_records(
     with warehouse.connect() as con:
         loads = load_pending(con, locations.landing_path, set(FORMATS), encodings, column_orders, rules)
         totals = {
-            fmt.name: con.execute(f"SELECT count(*) FROM {fmt.raw_table}").fetchone()[0]
+            fmt.name: con.execute(f"SELECT count(*) FROM {fmt.raw_table}").fetchall()[0][0]
             for fmt in FORMATS.values()
         }
-        quarantined = con.execute("SELECT count(*) FROM raw.quarantine").fetchone()[0]
-        replaced = con.execute("SELECT count(*) FROM raw.replaced_text").fetchone()[0]
-        repeated = con.execute("SELECT count(*) FROM raw.record_duplicates").fetchone()[0]
+        quarantined = con.execute("SELECT count(*) FROM raw.quarantine").fetchall()[0][0]
+        replaced = con.execute("SELECT count(*) FROM raw.replaced_text").fetchall()[0][0]
+        repeated = con.execute("SELECT count(*) FROM raw.record_duplicates").fetchall()[0][0]
     _log_loads(context, loads)
     for fmt in FORMATS.values():
         yield dg.MaterializeResult(

@@ -49,7 +49,8 @@ def published_version(path: Path) -> PublishedVersion:
     """Version and publication time of a published copy, read from it (read-only, as readers do)."""
     con = duckdb.connect(str(path), read_only=True)
     try:
-        version, published_at = con.execute("SELECT version, published_at FROM main._publication").fetchone()
+        rows = con.execute("SELECT version, published_at FROM main._publication").fetchall()
+        version, published_at = rows[0]
     finally:
         con.close()
     return PublishedVersion(path=path, version=version, published_at=published_at.astimezone(UTC))
@@ -76,7 +77,7 @@ def _copy_marts(con: duckdb.DuckDBPyConnection, warehouse_path: Path) -> dict[st
         counts = {}
         for schema, table in names:
             con.execute(f'CREATE TABLE main."{table}" AS SELECT * FROM warehouse."{schema}"."{table}"')
-            counts[table] = con.execute(f'SELECT count(*) FROM main."{table}"').fetchone()[0]
+            counts[table] = con.execute(f'SELECT count(*) FROM main."{table}"').fetchall()[0][0]
     finally:
         con.execute("DETACH warehouse")
     return counts

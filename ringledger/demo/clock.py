@@ -31,7 +31,9 @@ class SiteClock:
         offsets = np.empty(hours, np.int32)
         for hour in range(hours):
             moment = dt.datetime.fromtimestamp(origin + hour * 3600, dt.UTC).astimezone(zone)
-            offsets[hour] = int(moment.utcoffset().total_seconds())  # type: ignore[union-attr]
+            offset = moment.utcoffset()
+            assert offset is not None  # astimezone() gives an aware datetime
+            offsets[hour] = int(offset.total_seconds())
         return cls(timezone, origin, offsets)
 
     def local(self, epoch: np.ndarray) -> np.ndarray:

@@ -4,6 +4,7 @@ the warehouse reads, written in the same hand-edited style a person would use.""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 from ringledger.demo.company import Company, Site
@@ -16,7 +17,7 @@ def _q(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _flow(mapping: dict[str, object]) -> str:
+def _flow(mapping: Mapping[str, object]) -> str:
     parts = []
     for key, value in mapping.items():
         if isinstance(value, (list, tuple)):

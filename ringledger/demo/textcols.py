@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TypeAlias
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-Cell = str | pa.Array
+Cell: TypeAlias = str | pa.Array
 
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 

@@ -270,7 +270,7 @@ def _number_by_line(con: duckdb.DuckDBPyConnection, path: Path, skip: int) -> in
     Returns how many blank lines there are.
     """
     blank = _blank_lines(path)
-    rejected = con.execute(f"SELECT count(DISTINCT line) FROM {REJECTS}_errors").fetchone()[0]
+    rejected = con.execute(f"SELECT count(DISTINCT line) FROM {REJECTS}_errors").fetchall()[0][0]
     if not blank and not rejected:
         return 0  # the scan already numbered records from the line after the header
     con.execute("CREATE OR REPLACE TEMP TABLE ringledger_blank (line BIGINT)")

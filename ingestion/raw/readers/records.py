@@ -115,7 +115,7 @@ def stage_fixed_width(
     )
     skipped = con.execute(
         "SELECT count(*) FROM ringledger_classified WHERE kind IN ('skip', 'date')"
-    ).fetchone()
+    ).fetchall()[0]
     con.execute("DROP TABLE ringledger_classified")
     keep_valid(con, fmt, "ringledger_records", rules, located=True)
     con.execute("DROP TABLE ringledger_records")
