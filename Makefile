@@ -7,7 +7,7 @@ SUPERSET_VENV := .venv-superset
 RL := $(VENV)/bin/ringledger
 DEMO_ARGS ?=
 PYTEST_ARGS ?=
-# test files run in parallel, each file whole in one worker (its module fixtures run once)
+# test files run in parallel, each file whole in one worker (tests/conftest.py groups them)
 TEST_WORKERS ?= auto
 export DAGSTER_HOME ?= $(CURDIR)/var/dagster
 
@@ -65,7 +65,7 @@ stop:
 # --- tests and checks ---------------------------------------------------------
 test: env lint
 	scripts/install-system-deps.sh
-	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 test-fast: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest -m "not slow and not browser" $(PYTEST_ARGS)

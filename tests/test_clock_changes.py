@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -43,6 +44,7 @@ def _local(utc: dt.datetime, site: str) -> dt.datetime:
     return utc.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(ZONES[site])).replace(tzinfo=None)
 
 
+@functools.cache
 def _changes(site: str) -> list[tuple[dt.datetime, dt.timedelta]]:
     """(UTC instant, offset after - offset before) of the site's 2026 clock changes, by zoneinfo."""
     zone, found = ZoneInfo(ZONES[site]), []

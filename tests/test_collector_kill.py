@@ -297,7 +297,12 @@ sources:
         per_kill = -(-4096 // min(len(r) for r in RECORDS)) + 1
         assert lost <= KILLS * per_kill and duplicated == 0, (lost, duplicated)
         order = {record: n for n, record in enumerate(RECORDS)}
-        assert set(landed) <= set(RECORDS) and landed == sorted(landed, key=order.__getitem__)
+        # ... and when the lost read ended inside a record, the record's tail arrives first on the
+        # next read: it lands as a line of its own (every byte is kept; raw load quarantines it)
+        fragments = [r for r in landed if r not in order]
+        assert len(fragments) <= KILLS and all(any(r.endswith(f) for r in RECORDS) for f in fragments)
+        whole = [r for r in landed if r in order]
+        assert whole == sorted(whole, key=order.__getitem__)
     else:
         assert lost == 0 and duplicated == 0
         assert landed == RECORDS  # and in the order the PBX sent them
