@@ -63,7 +63,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     module fixtures run once, and the files that read the demo company's pipeline run share a worker,
     so that the run (``published_demo``, a session fixture) happens once."""
     for item in items:
-        group = "published_demo" if "published_demo" in item.fixturenames else item.nodeid.split("::")[0]
+        uses_demo_run = "published_demo" in getattr(item, "fixturenames", ())
+        group = "published_demo" if uses_demo_run else item.nodeid.split("::")[0]
         item.add_marker(pytest.mark.xdist_group(group))
 
 
