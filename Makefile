@@ -7,7 +7,8 @@ SUPERSET_VENV := .venv-superset
 RL := $(VENV)/bin/ringledger
 DEMO_ARGS ?=
 PYTEST_ARGS ?=
-# test files run in parallel, each file whole in one worker (tests/conftest.py groups them)
+# test files run in parallel, each file whole in one worker (its module fixtures run once; a session
+# fixture such as the demo company's pipeline run runs once in each worker that needs it)
 TEST_WORKERS ?= auto
 export DAGSTER_HOME ?= $(CURDIR)/var/dagster
 
@@ -65,7 +66,7 @@ stop:
 # --- tests and checks ---------------------------------------------------------
 test: env lint
 	scripts/install-system-deps.sh
-	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 test-fast: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest -m "not slow and not browser" $(PYTEST_ARGS)

@@ -58,16 +58,6 @@ def pytest_configure(config: pytest.Config) -> None:
         dbt_project()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (``--dist loadgroup``): a test file runs whole in one worker, so that its
-    module fixtures run once, and the files that read the demo company's pipeline run share a worker,
-    so that the run (``published_demo``, a session fixture) happens once."""
-    for item in items:
-        uses_demo_run = "published_demo" in getattr(item, "fixturenames", ())
-        group = "published_demo" if uses_demo_run else item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group(group))
-
-
 @pytest.fixture(scope="session")
 def demo_company(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The generated demo company (config, PBX files, tariffs, truth), small size."""
