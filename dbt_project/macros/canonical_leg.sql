@@ -65,6 +65,20 @@ started_at_local, answered_at_local, ended_at_local,
 {{- not_written(['started_at_utc', 'answered_at_utc', 'ended_at_utc']) }}
 {%- endmacro %}
 
+{#-
+  For formats whose every record is a call of its own, stamped with the site's wall clock at its
+  start: the key is the record itself (landed file and record number), and the PBX writes no
+  durations linking its times, no UTC instant and no write time.
+-#}
+{% macro record_is_its_own_call() -%}
+landed_file_sha256 || ':' || record_no as call_key_in_source,
+    record_no as sequence_in_call,
+    {{ local_times_only() }},
+    'start' as written_times,
+    {{- not_written(['start_to_end_seconds', 'answer_to_end_seconds', 'pbx_epoch_utc', 'written_at_utc',
+        'talk_is_end_minus_start']) }}
+{%- endmacro %}
+
 {#- Outcome, talk time, account code and both numbers as the staging model names them. -#}
 {% macro leg_outcome_and_parties() -%}
 leg_disposition, billable_seconds, account_code, caller_number, called_number

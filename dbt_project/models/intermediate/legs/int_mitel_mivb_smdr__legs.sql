@@ -5,12 +5,7 @@ with legs as (
 
 select
     {{ leg_lineage('mitel_mivb_smdr') }},
-    landed_file_sha256 || ':' || record_no as call_key_in_source,
-    record_no as sequence_in_call,
-    {{ local_times_only() }},
-    'start' as written_times,
-    {{- not_written(['start_to_end_seconds', 'answer_to_end_seconds', 'pbx_epoch_utc', 'written_at_utc',
-        'talk_is_end_minus_start']) }},
+    {{ record_is_its_own_call() }},
     leg_disposition,
     billable_seconds,
     account_code,
