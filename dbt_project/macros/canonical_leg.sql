@@ -66,17 +66,16 @@ started_at_local, answered_at_local, ended_at_local,
 {%- endmacro %}
 
 {#-
-  For formats whose every record is a call of its own, stamped with the site's wall clock at its
-  start: the key is the record itself (landed file and record number), and the PBX writes no
-  durations linking its times, no UTC instant and no write time.
+  For formats whose every record is a call of its own, stamped with the site's wall clock: the key
+  is the record itself (landed file and record number); ``written_times`` says which of the times
+  the PBX wrote. It writes no durations linking them, no UTC instant and no write time.
 -#}
-{% macro record_is_its_own_call() -%}
+{% macro record_is_its_own_call(written_times) -%}
 landed_file_sha256 || ':' || record_no as call_key_in_source,
     record_no as sequence_in_call,
     {{ local_times_only() }},
-    'start' as written_times,
-    {{- not_written(['start_to_end_seconds', 'answer_to_end_seconds', 'pbx_epoch_utc', 'written_at_utc',
-        'talk_is_end_minus_start']) }}
+    '{{ written_times }}' as written_times,
+    {{- not_written(['start_to_end_seconds', 'answer_to_end_seconds', 'pbx_epoch_utc', 'written_at_utc']) }}
 {%- endmacro %}
 
 {#- Outcome, talk time, account code and both numbers as the staging model names them. -#}

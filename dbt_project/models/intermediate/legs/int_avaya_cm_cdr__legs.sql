@@ -5,7 +5,8 @@ with legs as (
 
 select
     {{ leg_lineage('avaya_cm_cdr') }},
-    {{ record_is_its_own_call() }},
+    {{ record_is_its_own_call('start') }},
+    {{- not_written(['talk_is_end_minus_start']) }},
     leg_disposition,
     billable_seconds,
     account_code,

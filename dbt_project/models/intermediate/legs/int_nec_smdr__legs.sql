@@ -5,11 +5,7 @@ with legs as (
 
 select
     {{ leg_lineage('nec_smdr') }},
-    landed_file_sha256 || ':' || record_no as call_key_in_source,
-    record_no as sequence_in_call,
-    {{ local_times_only() }},
-    'start_end' as written_times,
-    {{- not_written(['start_to_end_seconds', 'answer_to_end_seconds', 'pbx_epoch_utc', 'written_at_utc']) }},
+    {{ record_is_its_own_call('start_end') }},
     true as talk_is_end_minus_start,
     {{ leg_outcome_and_parties() }},
     case when record_kind = 'incoming' then route_number end as from_endpoint,

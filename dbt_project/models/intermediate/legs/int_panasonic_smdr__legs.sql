@@ -5,12 +5,8 @@ with legs as (
 
 select
     {{ leg_lineage('panasonic_smdr') }},
-    landed_file_sha256 || ':' || record_no as call_key_in_source,
-    record_no as sequence_in_call,
-    {{ local_times_only() }},
-    'end' as written_times,
-    {{- not_written(['start_to_end_seconds', 'answer_to_end_seconds', 'pbx_epoch_utc', 'written_at_utc',
-        'talk_is_end_minus_start']) }},
+    {{ record_is_its_own_call('end') }},
+    {{- not_written(['talk_is_end_minus_start']) }},
     {{ leg_outcome_and_parties() }},
     from_co_line as from_endpoint,
     to_co_line as to_endpoint,
