@@ -13,7 +13,7 @@ import pytest
 from ingestion.config.company import load_sites
 from ingestion.config.errors import ConfigError
 from ingestion.config.settings import Settings
-from ingestion.numbering import classify, classify_all
+from ingestion.numbering.classify import classify, classify_all
 from ringledger.demo.holidays import holidays_de_berlin
 
 KNOWN_NUMBERS = [

@@ -7,7 +7,7 @@ the numbers it has not seen before and appends them.
 
 import pyarrow as pa
 
-from ingestion.numbering import classify_all
+from ingestion.numbering.classify import classify_all
 
 COLUMNS = {
     "number_e164": "e164",
