@@ -50,6 +50,17 @@ def _dial_plan(country_code: str, area: str, access: str = "0", international: s
 
 # site id -> (format, time zone, country, dial plan, trunk pbx_names, sample files, encoding)
 SITES: dict[str, dict] = {
+    "asterisk": {
+        "format": "asterisk_cdr_csv",
+        "timezone": "Asia/Irkutsk",  # Buryatia
+        "country": "RU",
+        "dial_plan": {**_dial_plan("7", "3012", access="", international="810"), "national_prefix": "8"},
+        # the PSTN lines (SIP peers 211474, 211553: calls arrive in context stadion-pstn) and the
+        # SIP peer of the other PBX, dialled as SIP/200@stadionpbx; Local/ch1@TimeDelay… are no trunk
+        "trunks": ["211474", "211553", "stadionpbx"],
+        "files": ["asterisk_cdr_csv/mineevburyat_Master_newcdrcolumns_masked.csv"],
+        "encoding": "cp1251",
+    },
     "custom": {
         "format": "asterisk_cdr_custom",
         "timezone": "Indian/Antananarivo",
@@ -227,6 +238,19 @@ def build_input(root: Path, chosen: dict[str, dict] | None = None) -> Path:
 
 # Per site: calls, legs, calls by direction, calls by disposition, total talk seconds in fct_calls.
 EXPECTED: dict[str, dict] = {
+    # 84 CDRs, 36 linkedids -> 36 calls (linkedid column 20, each of its CDRs a leg). The first leg
+    # of each (earliest start, then sequence) comes in on SIP/211474 or SIP/211553: inbound, except
+    # lines 83 and 84, one CDR each, SIP/211553 -> SIP/stadionpbx: transit. Five calls ring through
+    # Local/ch1..ch3@TimeDelay (lines 7-38): their legs to and from the Local halves stay in the call.
+    # Answered: any ANSWERED CDR; no answer: the calls of lines 7-13, 14-20, 63-64, 65-66; busy: line
+    # 83. Talk = sum of billsec over all 84 lines (the Local CDRs bill 0) = 974.
+    "asterisk": {
+        "calls": 36,
+        "legs": 84,
+        "direction": {"inbound": 34, "transit": 2},
+        "disposition": {"answered": 31, "no_answer": 4, "busy": 1},
+        "talk": 974,
+    },
     # 14 lines, 14 distinct uniqueids and no linkedid column -> 14 one-leg calls between the lab
     # phones client1/client2 (no trunk) -> internal. 11 ANSWERED, 3 NO ANSWER (lines 2, 5, 10).
     # billsec of the answered: 13+13+18+8+8+7+3+2+2+2+2 = 78.
@@ -383,6 +407,44 @@ def test_sample_calls_match_the_records_read_by_hand(samples_run: Settings, site
     assert (calls, legs, talk) == (expected["calls"], expected["legs"], expected["talk"])
     assert _by(con, "direction", site) == expected["direction"]
     assert _by(con, "disposition", site) == expected["disposition"]
+
+
+def test_asterisk_local_channels_are_neither_trunk_nor_extension(samples_run: Settings):
+    """Local/ch1@TimeDelay-…;1 and ;2 (a dialplan loop ringing 301 and the other PBX): no finding."""
+    warehouse = duckdb.connect(str(samples_run.warehouse_path), read_only=True)
+    legs = warehouse.execute(
+        "SELECT record_no, leg_direction, trunk_id, extension FROM intermediate.int_call_legs_staged "
+        "WHERE source_name = 'asterisk-pbx' AND (from_endpoint LIKE 'Local/%' OR to_endpoint LIKE 'Local/%') "
+        "ORDER BY record_no"
+    ).fetchall()
+    # read by hand: SIP/211553 -> Local/…;1 (lines 9-11, 15-17, 23-25, 28-30, 35-37) comes in on the
+    # trunk; Local/…;2 -> SIP/301 (lines 7, 14, 22, 27, 34) rings the phone, internal although src is
+    # the outside caller's number; Local/…;2 -> SIP/stadionpbx (8, 12, 13, 18, 19, 20) goes out on the
+    # trunk to the other PBX. No Local half is an extension.
+    into = {9, 10, 11, 15, 16, 17, 23, 24, 25, 28, 29, 30, 35, 36, 37}
+    to_phone = {7, 14, 22, 27, 34}
+    onwards = {8, 12, 13, 18, 19, 20}
+    assert {n for n, *_ in legs} == into | to_phone | onwards
+    for record_no, direction, trunk, extension in legs:
+        expected = (
+            ("inbound", "asterisk-211553", None)
+            if record_no in into
+            else ("internal", None, None)
+            if record_no in to_phone
+            else ("outbound", "asterisk-stadionpbx", None)
+        )
+        assert (direction, trunk, extension) == expected, record_no
+    off_trunk = warehouse.execute(
+        "SELECT count(*) FROM intermediate.int_call_legs_off_trunk WHERE source_name = 'asterisk-pbx'"
+    ).fetchone()
+    assert off_trunk == (0,)
+    # the calls answered through the loop: 301 took them (the CDR SIP/211553 -> SIP/301 written once
+    # the Local pair optimized itself away: lines 26, 31, 38), not 'ch1@TimeDelay'
+    con = _published(samples_run)
+    answered = con.execute(
+        "SELECT extension, count(*) FROM fct_calls WHERE site_id = 'asterisk' AND leg_count = 5 GROUP BY 1"
+    ).fetchall()
+    assert answered == [("301", 3)]
 
 
 def test_threecx_bills_the_final_party(samples_run: Settings):

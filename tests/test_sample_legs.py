@@ -22,6 +22,7 @@ from ingestion.config.settings import REPO_ROOT, Settings
 from ingestion.config.trunk_matching import rank
 from ingestion.formats import FORMATS
 from ingestion.raw.sample_legs import (
+    INTERNAL_CHANNEL_FORMATS,
     LEGS,
     NO_TRUNK,
     TRUNK_NAMED_FORMATS,
@@ -125,6 +126,42 @@ def test_the_warehouse_knows_the_same_trunk_named_formats():
     listed = re.search(r"macro trunk_named_formats\(\).*?return\(\[(.*?)\]\)", macro, re.S)
     assert listed is not None
     assert set(re.findall(r"'([a-z0-9_]+)'", listed.group(1))) == TRUNK_NAMED_FORMATS
+
+
+def test_the_warehouse_knows_the_same_internal_channel_formats():
+    macro = (REPO_ROOT / "dbt_project" / "macros" / "off_trunk.sql").read_text(encoding="utf-8")
+    listed = re.search(r"macro internal_channel_formats\(\).*?return\(\[(.*?)\]\)", macro, re.S)
+    assert listed is not None
+    assert set(re.findall(r"'([a-z0-9_]+)'", listed.group(1))) == INTERNAL_CHANNEL_FORMATS
+    assert INTERNAL_CHANNEL_FORMATS == {"asterisk_cdr_csv", "asterisk_cdr_custom", "asterisk_cdr_db"}
+
+
+def test_a_local_channel_is_neither_trunk_nor_extension():
+    """A Local channel half is the PBX's own dialplan: only a trunk opposite it makes a leg external."""
+    patterns = rank("s", [("s-a", ["SIP/carrierA", "SIP/carrierA-%"])])
+    internal = {"101", "301"}.__contains__
+
+    def verdict(record: dict[str, str | None]) -> tuple[str | None, str | None, bool]:
+        leg = legs_of("asterisk_cdr_csv", record)
+        assert leg is not None
+        return classify("asterisk_cdr_csv", leg, patterns, internal)
+
+    # in on the trunk to the ;1 half of a Local channel: inbound, no extension
+    inbound = {"src": "89240883282", "dst": "211553", "channel": "SIP/carrierA-00000006"}
+    assert verdict({**inbound, "dstchannel": "Local/ch1@TimeDelay-00000000;1"}) == ("s-a", None, True)
+    # the ;2 half rings the phone with the outside caller's number: internal, no finding
+    ringing = {"src": "89240883282", "dst": "ch1", "channel": "Local/ch1@TimeDelay-00000000;2"}
+    assert verdict({**ringing, "dstchannel": "SIP/301-00000007"}) == (None, None, False)
+    # ... or goes out on the trunk: outbound, no extension
+    assert verdict({**ringing, "dstchannel": "SIP/carrierA-00000008"}) == ("s-a", None, True)
+    # a phone dials an outside number through a Local channel: that leg is not the outside one
+    dialling = {"src": "101", "dst": "0041441112233", "channel": "SIP/101-00000013"}
+    assert verdict({**dialling, "dstchannel": "Local/0041441112233@out-0000abcd;1"}) == (None, "101", False)
+    # FreePBX rings extensions through Local/<ext>@from-internal: no extension '201@from-internal'
+    looped = legs_of("asterisk_cdr_csv", {"channel": "Local/201@from-internal-0000abcd;1"})
+    assert looped is not None and looped.from_extension is None
+    # the same numbers between two phones' channels still say the party is outside
+    assert verdict({**dialling, "dstchannel": "SIP/other-00000020"}) == (None, "101", True)
 
 
 def test_external_by_trunk_by_line_or_by_an_outside_number():

@@ -10,11 +10,25 @@ end
 {%- endmacro %}
 
 {#-
+  Whether an Asterisk channel is one half of a channel pair Asterisk makes inside itself: a
+  Local channel ('Local/201@from-internal-0000abcd;1') or another channel of the same driver
+  (main/core_unreal.c names both halves '<type>/<name>-<seq>;1' and ';2'). Dialling
+  Local/exten@context dials back into the PBX's own dialplan: ;1 is the half the dialling channel
+  is connected to, ;2 runs the dialplan at exten@context like a new call and dials on from there.
+  Such a channel is neither a trunk nor an extension's phone: on a CDR with one on a side, the
+  party there is the PBX's own dialplan (ingestion/raw/sample_legs.py: internal_channel).
+-#}
+{% macro asterisk_internal_channel(channel) -%}
+coalesce(regexp_matches({{ channel }}, '^[^/]+/.+-[0-9a-fA-F]+;[12]$'), false)
+{%- endmacro %}
+
+{#-
   The peer or device of an Asterisk channel name, which names a trunk or an extension:
-  'PJSIP/telekom-0000001a' -> 'telekom'; 'Local/2101@ctx-00000001;2' -> '2101@ctx'.
+  'PJSIP/telekom-0000001a' -> 'telekom'. Null for a half of an internal pair
+  ('Local/ch1@TimeDelay-00000000;2': a dialplan extension, no phone; asterisk_internal_channel).
 -#}
 {% macro asterisk_channel_endpoint(channel) -%}
-nullif(regexp_extract({{ channel }}, '^[^/]+/(.+)-[0-9a-fA-F]+(;[0-9])?$', 1), '')
+nullif(regexp_extract({{ channel }}, '^[^/]+/(.+)-[0-9a-fA-F]+$', 1), '')
 {%- endmacro %}
 
 

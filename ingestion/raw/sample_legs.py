@@ -55,8 +55,10 @@ class Sides:
     """Where a format's raw record holds each ``Leg`` column (a getter per column).
 
     ``trunk_fields``: the endpoints hold only trunk or line names (never an extension), so a
-    named one makes the leg external. ``is_leg``: records the leg model keeps (summaries and
-    pickups are not legs); ``once_by``: a field whose value counts once per source (first wins).
+    named one makes the leg external. ``internal_channel``: whether an endpoint is a channel inside
+    the PBX (an Asterisk Local channel half), neither trunk nor phone: on a leg with one, only a
+    trunk makes it external. ``is_leg``: records the leg model keeps (summaries and pickups are
+    not legs); ``once_by``: a field whose value counts once per source (first wins).
     """
 
     from_endpoint: Get
@@ -66,6 +68,7 @@ class Sides:
     caller_number: Get
     called_number: Get
     trunk_fields: bool = False
+    internal_channel: Callable[[str | None], bool] | None = None
     is_leg: Callable[[Record], bool] = lambda r: True
     once_by: str | None = None
 
@@ -126,13 +129,34 @@ def extract(name: str, pattern: str) -> Get:
 
 
 def peer(name: str) -> Get:
-    """As dbt's asterisk_channel_endpoint: 'SIP/101-0000001a' -> '101'."""
-    return extract(name, r"^[^/]+/(.+)-[0-9a-fA-F]+(;[0-9])?$")
+    """As dbt's asterisk_channel_endpoint: 'SIP/101-0000001a' -> '101'; a Local channel half has none."""
+    return extract(name, r"^[^/]+/(.+)-[0-9a-fA-F]+$")
+
+
+_INTERNAL_PAIR_HALF = re.compile(r"^[^/]+/.+-[0-9a-fA-F]+;[12]$")
+
+
+def asterisk_internal_channel(channel: str | None) -> bool:
+    """As dbt's asterisk_internal_channel: one half of a channel pair inside Asterisk.
+
+    'Local/ch1@TimeDelay-00000003;2': dialling Local/exten@context dials back into the PBX's own
+    dialplan; Asterisk makes two channels, ';1' connected to the channel that dialled and ';2'
+    running the dialplan at exten@context (main/core_unreal.c names every such pair
+    '<type>/<name>-<seq>;1' and ';2'). Neither a trunk nor an extension's phone.
+    """
+    return bool(_INTERNAL_PAIR_HALF.match(channel or ""))
 
 
 def _asterisk(is_leg: Callable[[Record], bool] = lambda r: True) -> Sides:
     return Sides(
-        f("channel"), f("dstchannel"), peer("channel"), peer("dstchannel"), f("src"), f("dst"), is_leg=is_leg
+        f("channel"),
+        f("dstchannel"),
+        peer("channel"),
+        peer("dstchannel"),
+        f("src"),
+        f("dst"),
+        internal_channel=asterisk_internal_channel,
+        is_leg=is_leg,
     )
 
 
@@ -334,6 +358,17 @@ LEGS: dict[str, Sides | Computed] = {
 }
 # formats whose endpoints name only trunks (dbt: trunk_named_formats() in macros/off_trunk.sql)
 TRUNK_NAMED_FORMATS = frozenset(name for name, sides in LEGS.items() if sides.trunk_fields)
+# formats whose endpoints may be a channel inside the PBX (dbt: internal_channel_formats(), same file)
+INTERNAL_CHANNEL_FORMATS = frozenset(
+    name for name, sides in LEGS.items() if isinstance(sides, Sides) and sides.internal_channel
+)
+
+
+def has_internal_channel(pbx_format: str, leg: Leg) -> bool:
+    """Whether a side of the leg is a channel inside the PBX (dbt: leg_has_internal_channel)."""
+    sides = LEGS.get(pbx_format)
+    test = sides.internal_channel if isinstance(sides, Sides) else None
+    return bool(test and (test(leg.from_endpoint) or test(leg.to_endpoint)))
 
 
 @dataclass(frozen=True)
@@ -360,6 +395,8 @@ def classify(
     extension = leg.to_extension if trunk_in else leg.from_extension
     if pbx_format in TRUNK_NAMED_FORMATS:  # the PBX names the trunk: the name decides
         outside = bool(leg.from_endpoint or leg.to_endpoint)
+    elif has_internal_channel(pbx_format, leg):  # one side is the PBX's own dialplan: the numbers
+        outside = False  # are the whole call's (a Local half passes on the caller ID), only a trunk decides
     else:  # the endpoints may be phones: an outside number decides
         outside = any(
             bool(n and re.fullmatch(r"\+?[0-9]+", n) and not internal(n))

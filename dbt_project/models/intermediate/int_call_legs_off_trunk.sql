@@ -10,6 +10,14 @@
     outside_number  any other format (its endpoints may be phones): the caller's or the called
                     number is digits (optionally after '+') and none of the site's extensions:
                     outside its dial plan's internal_ranges, or, without ranges, over 6 digits.
+                    Not on a leg with a channel inside the PBX on a side (an Asterisk Local
+                    channel half: leg_has_internal_channel): that side is the PBX's own dialplan,
+                    the other a phone or a trunk, and the numbers are the whole call's (the Local
+                    half passes on the caller ID of the call on its other half; dst is the
+                    dialplan extension it runs), not evidence about this leg's parties. Only a
+                    trunk makes such a leg external. The outside party of the call is on the leg
+                    of the other half, or on the CDR Asterisk writes between the two real channels
+                    once the Local pair has optimized itself away.
   The same rule as `ringledger check` (ingestion/raw/sample_legs.py classify), which counts these
   legs in a sample before anything is built. rpt_data_quality_findings counts them per source and day.
 -#}
@@ -19,6 +27,7 @@ with legs as (
     select
         *,
         pbx_format in ({{ trunk_named }}) as is_trunk_named,
+        {{ leg_has_internal_channel('pbx_format', 'from_endpoint', 'to_endpoint') }} as has_internal_channel,
         coalesce(nullif(from_endpoint, ''), nullif(to_endpoint, '')) is not null as names_endpoint
     from {{ ref('int_call_legs_unioned') }}
     where trunk_id is null
@@ -34,9 +43,13 @@ internal_ranges as (
 ),
 
 numbers as (
-    select leg_id, site_id, caller_number as party_number from legs where not is_trunk_named
+    select leg_id, site_id, caller_number as party_number
+    from legs
+    where not (is_trunk_named or has_internal_channel)
     union all
-    select leg_id, site_id, called_number as party_number from legs where not is_trunk_named
+    select leg_id, site_id, called_number as party_number
+    from legs
+    where not (is_trunk_named or has_internal_channel)
 ),
 
 outside_numbers as (
