@@ -191,6 +191,8 @@ def test_land_pipeline_and_the_warehouse_follow_the_configuration(tmp_path: Path
     assert "zrh-asterisk: 1 file(s), 3 records loaded, 1 quarantined" in built
     assert re.search(r"    Master\.csv:4: .+", built), built
     assert "SELECT * FROM raw.quarantine WHERE source = 'zrh-asterisk'" in built
+    # the off-trunk finding's example as the load report names files: original name and line
+    assert "e.g. Master.csv:3: SIP/101-00000013 -> SIP/othercarrier-00000020;" in built, built
     with duckdb.connect(str(current_publication(settings.published_dir)), read_only=True) as con:
         calls = con.execute(
             """SELECT f.caller_number, f.direction, f.trunk_id, f.person_id, f.department_id, b.site_id
@@ -210,7 +212,8 @@ def test_land_pipeline_and_the_warehouse_follow_the_configuration(tmp_path: Path
         ).fetchall()
         patterns = con.execute("SELECT trunk_id, match_patterns FROM dim_trunk ORDER BY trunk_id").fetchall()
     assert [row[:3] for row in off_trunk] == [("zrh-asterisk", date(2025, 10, 24), 1)]
-    assert off_trunk[0][3].endswith("Master.csv line 3: SIP/101-00000013 -> SIP/othercarrier-00000020")
+    # the example names the file as it was called on the PBX, with its line, as the load report does
+    assert off_trunk[0][3] == "Master.csv:3: SIP/101-00000013 -> SIP/othercarrier-00000020"
     # dim_trunk says how each trunk is recognised, most specific pattern first (precedence in brackets)
     assert patterns == [
         ("zrh-a", "SIP/carrierA [1]; SIP/carrierA-% [3]"),

@@ -33,6 +33,11 @@ with legs as (
     where trunk_id is null
 ),
 
+{# the name the file had where the PBX wrote it (what the load report and check print) #}
+loaded_files as (
+    select source, sha256, original_name from {{ source('raw', 'loaded_files') }}
+),
+
 internal_ranges as (
     select
         site_id,
@@ -80,6 +85,7 @@ select
     legs.site_id,
     legs.pbx_format,
     legs.landed_path,
+    loaded_files.original_name,
     legs.record_no,
     legs.record_part,
     legs.call_date_local,
@@ -96,6 +102,8 @@ select
     end as evidence
 from legs
 left join outside_numbers on legs.leg_id = outside_numbers.leg_id
+left join loaded_files
+    on legs.source_name = loaded_files.source and legs.landed_file_sha256 = loaded_files.sha256
 where coalesce(legs.to_is_external, false)
     or (legs.is_trunk_named and legs.names_endpoint)
     or outside_numbers.leg_id is not null

@@ -4,7 +4,8 @@
   each reason legs were kept out of the calls (int_call_legs_rejected), and the records kept
   out of the legs as duplicates of one loaded before (raw.record_duplicates), and per day the
   external legs no configured trunk matched (int_call_legs_off_trunk), with the number of rows,
-  the first five examples (landed file and line where known) and where the rest are in the
+  the first five examples (landed file and line where known; for external legs on no trunk the
+  file's original name and line, 'Master.csv:14') and where the rest are in the
   warehouse. A finding never stops the build: the facts of every source are built
   and published; a blocking test does (docs/reliability.md).
   A test's finding is from the last build that ran it (a reprocess runs only the tests of
@@ -54,7 +55,12 @@ off_trunk_legs as (
         'external legs of calls on ' || cast(call_date_local as {{ dbt.type_string() }})
             || ' whose endpoint matches no trunk of the site: add it to sites.yml (pbx_name or pattern)'
             as check_description,
-        coalesce(landed_path || ' line ' || cast(record_no as {{ dbt.type_string() }}), leg_id)
+        {# the file by the name it had on the PBX, and the line: 'Master.csv:14', as the load report says #}
+        coalesce(
+            original_name || ':' || cast(record_no as {{ dbt.type_string() }}),
+            landed_path || ' line ' || cast(record_no as {{ dbt.type_string() }}),
+            leg_id
+        )
             || ': ' || coalesce(nullif(from_endpoint, ''), '-') || ' -> ' || coalesce(nullif(to_endpoint, ''), '-')
             as example_key,
         'intermediate.int_call_legs_off_trunk' as details_relation,
