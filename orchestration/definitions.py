@@ -40,6 +40,7 @@ def defs() -> dg.Definitions:
                     input_dir=str(settings.input_dir),
                     landing_dir=str(settings.landing_dir),
                     published_dir=str(settings.published_dir),
+                    cache_dir=str(settings.cache_dir),
                 ),
                 "dbt": transform.dbt_resource(),
             },

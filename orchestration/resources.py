@@ -10,6 +10,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from ingestion.config.settings import Settings
 from orchestration.processes import duckdb_lock_holder, process_info
 
 
@@ -68,11 +69,12 @@ class WarehouseResource(dg.ConfigurableResource):
 
 
 class LocationsResource(dg.ConfigurableResource):
-    """Input folder (config, PBX files, tariffs), landing zone and published copies."""
+    """Input folder (config, PBX files, tariffs), landing zone, published copies and the user's cache."""
 
     input_dir: str
     landing_dir: str
     published_dir: str
+    cache_dir: str = ""  # empty: RINGLEDGER_CACHE or the XDG cache (ingestion.config.settings)
 
     @property
     def input_path(self) -> Path:
@@ -85,3 +87,7 @@ class LocationsResource(dg.ConfigurableResource):
     @property
     def published_path(self) -> Path:
         return Path(self.published_dir)
+
+    @property
+    def cache_path(self) -> Path:
+        return Path(self.cache_dir) if self.cache_dir else Settings.from_env().cache_dir

@@ -72,7 +72,9 @@ def differences(old: dict[str, tuple[int, str]], new: dict[str, tuple[int, str]]
         elif table not in old:
             lines.append(f"{table}: only in the second warehouse")
         elif old[table] != new[table]:
-            lines.append(f"{table}: {old[table][0]} rows {old[table][1]} != {new[table][0]} rows {new[table][1]}")
+            lines.append(
+                f"{table}: {old[table][0]} rows {old[table][1]} != {new[table][0]} rows {new[table][1]}"
+            )
     return lines
 
 

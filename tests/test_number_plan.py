@@ -1,21 +1,28 @@
 """phonenumbers' metadata as prefix tables: every pattern read exactly, every answer the library's.
 
-The lookup below is the join the warehouse is to make: the number's own country code and length,
-the longest prefix of the plan, then the longest geocoder prefix for valid numbers.
+The last test builds ``int_number_geography`` with dbt from the cached tables and holds every row
+to phonenumbers' own classification, on the first build and on an incremental one.
 """
 
 from __future__ import annotations
 
-import functools
+import os
 import random
 import re
+import subprocess
+from pathlib import Path
 
+import duckdb
 import phonenumbers
 import pytest
 
+from ingestion.config.settings import DBT_PROJECT_DIR, Settings
 from ingestion.numbering import plan
 from ingestion.numbering.classify import classify
 from ingestion.numbering.digit_patterns import ALL, NONE, SOME, DigitPattern, PatternSyntaxError
+from ingestion.numbering.tables import number_tables
+from ingestion.raw.reference import load_number_tables
+from orchestration.defs.transform import dbt_executable
 
 DESCS = ("general_desc", "fixed_line", "mobile", *plan.SPECIAL_TYPES)
 
@@ -62,34 +69,72 @@ def test_syntax_outside_the_metadata_subset_is_refused():
         DigitPattern(r"([59]\d{7})$|0")
 
 
-@functools.cache
-def _tables() -> tuple[dict, dict, dict]:
-    plan_table = {(row[0], row[1], row[2]): row[3:] for row in plan.plan_rows()}
-    places = {row[0]: row[1:] for row in plan.place_rows()}
-    return plan_table, places, dict(plan.country_code_rows())
+def _plan_rows_sample(count: int, seed: int) -> list[str]:
+    """Numbers under real plan prefixes of their own length, and random digits after real codes."""
+    generator = random.Random(seed)
+    plan_file = number_tables(Settings.from_env().cache_dir)["number_plan"]
+    query = "SELECT country_calling_code, national_number_length, prefix FROM read_parquet(?) ORDER BY ALL"
+    rows = duckdb.execute(query, [str(plan_file)]).fetchall()
+    codes = sorted(code for code, _token in plan.country_code_rows())
+    numbers = []
+    for _ in range(count):
+        country_code, length, prefix = generator.choice(rows)
+        tail = "".join(generator.choice("0123456789") for _ in range(max(0, length - len(prefix))))
+        numbers.append(country_code + prefix + tail)
+        random_code = generator.choice(codes)
+        numbers.append(
+            random_code + "".join(generator.choice("0123456789") for _ in range(generator.randint(1, 15)))
+        )
+    return numbers
 
 
-def _lookup(e164: str) -> tuple | None:
-    plan_table, places, country_codes = _tables()
-    country_code = next((e164[:n] for n in (1, 2, 3) if e164[:n] in country_codes), None)
-    national = e164[len(country_code or "") :]
-    if country_code is None or not national.isdigit() or not 2 <= len(national) <= 17:
-        return None
-    lengths = range(len(national), -1, -1)
-    prefix = next(national[:n] for n in lengths if (country_code, len(national), national[:n]) in plan_table)
-    region, number_type, valid, country, description, city, area = plan_table[
-        country_code, len(national), prefix
+EDGE_NUMBERS = [
+    "4930123456",  # Berlin
+    "13125550100",  # Chicago, a NANPA number: the geocoder names the state too
+    "5491123456789",  # Argentina's mobile token 9 before Buenos Aires' area code
+    "8816123456789",  # an international network (region 001)
+    "442079460000",  # London
+    "4930",  # too short after the country code
+    "999123",  # no such country code
+    "49123456789012345678",  # too long
+    "49301234x6",  # not digits
+    "1800356937",  # toll free
+]
+
+
+def _build_geography(warehouse: Path, numbers: list[str], work: Path) -> None:
+    """``numbers`` as int_call_numbers; then dbt builds the plan's staging and int_number_geography."""
+    con = duckdb.connect(str(warehouse))
+    try:
+        load_number_tables(con, number_tables(Settings.from_env().cache_dir))
+        con.execute("CREATE SCHEMA IF NOT EXISTS intermediate")
+        con.execute(
+            "CREATE OR REPLACE TABLE intermediate.int_call_numbers AS "
+            "SELECT unnest(?::VARCHAR[]) AS number_e164",
+            [numbers],
+        )
+    finally:
+        con.close()
+    models = [
+        "stg_geography__number_plan",
+        "stg_geography__number_places",
+        "stg_geography__number_country_codes",
     ]
-    if valid:
-        token = country_codes[country_code]
-        key = country_code + (national[len(token) :] if token and national.startswith(token) else national)
-        named = next((places[key[:n]] for n in range(len(key), 0, -1) if key[:n] in places), None)
-        if named and named[0]:
-            description = named[0]
-            city, area = ("", "") if description == country else (named[1], named[2])
-    else:
-        description = city = area = ""
-    return country_code, region, str(int(national)), number_type, valid, description, country, city, area
+    command = [dbt_executable(), "run", "--select", *models, "int_number_geography"]
+    command += ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    command += ["--target-path", str(work / "target"), "--log-path", str(work / "target")]
+    env = {**os.environ, "RINGLEDGER_WAREHOUSE": str(warehouse)}
+    completed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert completed.returncode == 0, (completed.stdout + completed.stderr)[-4000:]
+
+
+def _classified(warehouse: Path) -> dict[str, tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute("SELECT * FROM intermediate.int_number_geography").fetchall()
+    finally:
+        con.close()
+    return {row[0]: row[1:] for row in rows}
 
 
 def _reference(e164: str) -> tuple | None:
@@ -106,22 +151,43 @@ def _written_as_dialled(e164: str) -> bool:
     return phonenumbers.national_significant_number(number) == e164[len(str(number.country_code)) :]
 
 
-def test_prefix_tables_answer_as_phonenumbers_does():
-    generator = random.Random(2026)
-    rows = list(_tables()[0].items())
-    codes = sorted(_tables()[2])
-    numbers = ["4930123456", "13125550100", "5491123456789", "8816123456789", "4930", "999123"]
-    for _ in range(20_000):
-        (country_code, length, prefix), _answer = generator.choice(rows)
-        tail = "".join(generator.choice("0123456789") for _ in range(max(0, length - len(prefix))))
-        numbers.append(country_code + prefix + tail)
-        random_code = generator.choice(codes)
-        numbers.append(
-            random_code + "".join(generator.choice("0123456789") for _ in range(generator.randint(1, 15)))
-        )
+def _as_model_row(e164: str) -> tuple:
+    """classify()'s answer in int_number_geography's columns (blanks are null)."""
+    got = classify(e164)
+    fields = ("country_calling_code", "region_code", "national_number", "number_type", "is_valid")
+    values = (*(getattr(got, f) for f in fields), got.geo_description, got.country_name, got.city, got.area)
+    return tuple(None if value == "" else value for value in values)
+
+
+@pytest.mark.slow
+def test_the_warehouse_classifies_numbers_as_phonenumbers_does(tmp_path: Path):
+    """int_number_geography, built by dbt from the prefix tables, against phonenumbers on 40,000 numbers."""
+    first, second = EDGE_NUMBERS + _plan_rows_sample(10_000, 2026), _plan_rows_sample(10_000, 7)
+    warehouse = tmp_path / "numbers.duckdb"
+    _build_geography(warehouse, first, tmp_path)
+    assert set(_classified(warehouse)) == {n for n in first}
+    _build_geography(warehouse, first[:100] + second, tmp_path)  # incremental: only the new numbers
+    classified = _classified(warehouse)
+    assert len(classified) == len(set(first) | set(second))
+    numbers = list(classified)
     stripped = [n for n in numbers if _reference(n) is not None and not _written_as_dialled(n)]
-    differing = [n for n in numbers if n not in stripped and _lookup(n) != _reference(n)]
-    assert differing == []
+    differing = {
+        n: (classified[n], _as_model_row(n))
+        for n in numbers
+        if n not in stripped and classified[n] != _as_model_row(n)
+    }
+    assert differing == {}
     assert (
         len(stripped) < len(numbers) / 50
     )  # the one documented difference (plan.py): 1.3 % of random digits
+    assert classified["5491123456789"][1:] == (
+        "AR",
+        "91123456789",
+        "mobile",
+        True,
+        "Buenos Aires",
+        "Argentina",
+        "Buenos Aires",
+        None,
+    )
+    assert classified["49301234x6"] == (None, None, None, "unknown", False, None, None, None, None)

@@ -2,7 +2,8 @@
 
 Everything a run writes lives under one home folder (``RINGLEDGER_HOME``,
 default ``./var``); each path can be overridden on its own so tests can point
-a run at a temporary folder.
+a run at a temporary folder. Derived data that depends only on installed packages (the
+number plan tables, ``RINGLEDGER_CACHE``) is kept once per user in the XDG cache instead.
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ def _path(env: dict[str, str], name: str, default: Path) -> Path:
     return Path(value).resolve() if value else default
 
 
+def _user_cache(env: dict[str, str]) -> Path:
+    """The XDG cache folder (``~/.cache`` unless ``XDG_CACHE_HOME`` says otherwise)."""
+    return Path(env["XDG_CACHE_HOME"]) if env.get("XDG_CACHE_HOME") else Path.home() / ".cache"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Resolved locations of one Ringledger installation."""
@@ -31,6 +37,7 @@ class Settings:
     warehouse_path: Path
     published_dir: Path
     spool_dir: Path  # stream collectors' spools and every collector's status file
+    cache_dir: Path  # derived data shared by every home of this user (the number plan tables)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -43,6 +50,7 @@ class Settings:
             warehouse_path=_path(env, "RINGLEDGER_WAREHOUSE", home / "warehouse" / "ringledger.duckdb"),
             published_dir=_path(env, "RINGLEDGER_PUBLISHED", home / "published"),
             spool_dir=_path(env, "RINGLEDGER_SPOOL", home / "spool"),
+            cache_dir=_path(env, "RINGLEDGER_CACHE", _user_cache(env) / "ringledger"),
         )
 
     def as_env(self) -> dict[str, str]:
@@ -54,4 +62,5 @@ class Settings:
             "RINGLEDGER_WAREHOUSE": str(self.warehouse_path),
             "RINGLEDGER_PUBLISHED": str(self.published_dir),
             "RINGLEDGER_SPOOL": str(self.spool_dir),
+            "RINGLEDGER_CACHE": str(self.cache_dir),
         }

@@ -1,8 +1,9 @@
 """Where a telephone number is and what kind it is, from the offline ``phonenumbers`` data.
 
-Input: E.164 digits without '+'. Output: one ``NumberGeography`` per number, the row
-shape of ``int_number_geography`` (a dbt Python model). Whether a number is local, national or international
-depends on the site that dialled it, so that is decided in dbt, not here.
+Input: E.164 digits without '+'. Output: one ``NumberGeography`` per number, the row shape of
+``int_number_geography``. The warehouse answers with joins to the prefix tables of ``plan.py``;
+this is the library's own answer, the reference the tests hold those tables to. Whether a number
+is local, national or international depends on the site that dialled it: decided in dbt.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Load validated business configuration (sites, trunks, sources, tariffs) into ``raw``.
+"""Load validated business configuration (sites, trunks, sources, tariffs) and the number plan into ``raw``.
 
 These tables are replaced as a whole on every load: the files are the truth.
 """
@@ -6,6 +6,7 @@ These tables are replaced as a whole on every load: the files are the truth.
 from __future__ import annotations
 
 from dataclasses import astuple, fields
+from pathlib import Path
 
 import duckdb
 
@@ -181,3 +182,13 @@ def load_public_holidays(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> i
     """(site_id, holiday_date, holiday_name) rows, replacing the table."""
     columns = {"site_id": "VARCHAR", "holiday_date": "DATE", "holiday_name": "VARCHAR"}
     return _replace(con, "public_holidays", columns, rows)
+
+
+def load_number_tables(con: duckdb.DuckDBPyConnection, parquet_files: dict[str, Path]) -> dict[str, int]:
+    """Replace the number plan tables (``ingestion.numbering.tables``) with their cached Parquet files."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    counts = {}
+    for table, path in parquet_files.items():
+        con.execute(f"CREATE OR REPLACE TABLE raw.{table} AS SELECT * FROM read_parquet(?)", [str(path)])
+        counts[table] = con.execute(f"SELECT count(*) FROM raw.{table}").fetchall()[0][0]
+    return counts

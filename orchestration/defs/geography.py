@@ -1,7 +1,7 @@
-"""Geography and calendar inputs: site dial rules, business calendars and public holidays.
+"""Geography and calendar inputs: site dial rules, business calendars, public holidays, the number plan.
 
-Numbers themselves are classified with phonenumbers inside the dbt build, by the
-Python model ``int_number_geography``, so the project builds in one dbt run.
+The number plan is phonenumbers' metadata as prefix tables (``ingestion.numbering``): dbt's
+``int_number_geography`` classifies every number by joining them, in SQL.
 """
 
 import datetime as dt
@@ -10,6 +10,8 @@ import dagster as dg
 
 from ingestion.config.company import load_sites
 from ingestion.config.public_holidays import site_holidays
+from ingestion.numbering.tables import TABLES as NUMBER_TABLES
+from ingestion.numbering.tables import number_tables
 from ingestion.raw import reference
 from orchestration.resources import LocationsResource, WarehouseResource
 
@@ -41,4 +43,27 @@ def raw_site_rules(warehouse: WarehouseResource, locations: LocationsResource):
         yield dg.MaterializeResult(asset_key=dg.AssetKey(["raw", table]), metadata={"rows": counts[table]})
 
 
-defs = dg.Definitions(assets=[raw_site_rules])
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            dg.AssetKey(["raw", table]),
+            group_name="ingest",
+            description="phonenumbers' metadata as a prefix table (ingestion/numbering/tables.py).",
+        )
+        for table in NUMBER_TABLES
+    ],
+    name="raw_number_plan",
+)
+def raw_number_plan(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, locations: LocationsResource
+):
+    """Load the number plan tables, built once per phonenumbers version into the user's cache."""
+    files = number_tables(locations.cache_path)
+    context.log.info(f"number plan from {next(iter(files.values())).parent}")
+    with warehouse.connect() as con:
+        counts = reference.load_number_tables(con, files)
+    for table in NUMBER_TABLES:
+        yield dg.MaterializeResult(asset_key=dg.AssetKey(["raw", table]), metadata={"rows": counts[table]})
+
+
+defs = dg.Definitions(assets=[raw_site_rules, raw_number_plan])
