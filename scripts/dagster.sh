@@ -26,7 +26,8 @@ running_pid() {
 }
 
 start() {
-    mkdir -p "$DAGSTER_HOME"
+    # DAGSTER_HOME and its dagster.yaml (written when missing), as the command line prepares them
+    (cd "$REPO_ROOT" && .venv/bin/python -m orchestration.instance >/dev/null)
     if pid="$(running_pid)"; then
         say "already running (pid $pid) at $URL"
         return 0

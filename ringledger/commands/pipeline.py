@@ -6,14 +6,11 @@ With ``DAGSTER_HOME`` set the run is recorded there and shows in the Dagster UI.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
-
-import dagster as dg
 
 from ingestion.config.settings import Settings
+from orchestration.instance import command_line_instance
 from orchestration.processes import PipelineBusy, abandoned_lock_message, pipeline_lock, pipeline_lock_path
 from orchestration.progress import add_log_level_option, for_the_command_line
 from orchestration.resources import WarehouseLocked, open_warehouse
@@ -48,10 +45,7 @@ def _run_job(args: argparse.Namespace) -> int:
     from orchestration.run_outcome import outcome_of, record_outcome, report_lines
 
     job, run_config = for_the_command_line(defs().resolve_job_def("full_pipeline"), args.log_level)
-    dagster_home = os.environ.get("DAGSTER_HOME")
-    if dagster_home:
-        Path(dagster_home).mkdir(parents=True, exist_ok=True)
-    instance = dg.DagsterInstance.get() if dagster_home else dg.DagsterInstance.ephemeral()
+    instance = command_line_instance()
     started = datetime.now(UTC)
     result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
     outcome = outcome_of(result, Settings.from_env().published_dir)

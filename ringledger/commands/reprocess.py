@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-from pathlib import Path
-
-import dagster as dg
 
 from ingestion.config.company import load_sources
 from ingestion.config.settings import Settings
+from orchestration.instance import command_line_instance
 from orchestration.progress import add_log_level_option, for_the_command_line
 
 
@@ -43,10 +40,7 @@ def run(args: argparse.Namespace) -> int:
         raise SystemExit(f"ringledger reprocess: unknown source {args.source!r}; configured: {names}")
     from orchestration.definitions import defs
 
-    dagster_home = os.environ.get("DAGSTER_HOME")
-    if dagster_home:
-        Path(dagster_home).mkdir(parents=True, exist_ok=True)
-    instance = dg.DagsterInstance.get() if dagster_home else dg.DagsterInstance.ephemeral()
+    instance = command_line_instance()
     job, loggers = for_the_command_line(defs().resolve_job_def("reprocess"), args.log_level)
     result = job.execute_in_process(
         instance=instance,

@@ -1,0 +1,44 @@
+"""The Dagster instance that ``ringledger pipeline``, ``reprocess`` and the Dagster UI share.
+
+With ``DAGSTER_HOME`` set, runs are recorded there; its ``dagster.yaml`` is written at the first
+run when missing, so that Dagster neither warns that it has none nor prints its telemetry notice
+on every new home (Ringledger runs on machines that may not reach the internet: telemetry is off).
+An existing ``dagster.yaml`` is the operator's and is never changed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dagster as dg
+
+INSTANCE_SETTINGS = """\
+# Written by Ringledger (orchestration/instance.py) because DAGSTER_HOME had no dagster.yaml.
+# Run and event storage default to SQLite files in this folder. Edit freely: Ringledger never
+# rewrites an existing file.
+telemetry:
+  enabled: false
+"""
+
+
+def prepare_home(dagster_home: Path) -> Path:
+    """Create DAGSTER_HOME and its dagster.yaml when missing; return the settings file."""
+    dagster_home.mkdir(parents=True, exist_ok=True)
+    settings = dagster_home / "dagster.yaml"
+    if not settings.exists():
+        settings.write_text(INSTANCE_SETTINGS, encoding="utf-8")
+    return settings
+
+
+def command_line_instance() -> dg.DagsterInstance:
+    """The instance under DAGSTER_HOME (prepared first), or an ephemeral one without it."""
+    dagster_home = os.environ.get("DAGSTER_HOME")
+    if not dagster_home:
+        return dg.DagsterInstance.ephemeral()
+    prepare_home(Path(dagster_home))
+    return dg.DagsterInstance.get()
+
+
+if __name__ == "__main__":  # scripts/dagster.sh prepares the UI's home the same way
+    print(prepare_home(Path(os.environ["DAGSTER_HOME"])))
