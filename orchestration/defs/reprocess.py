@@ -14,7 +14,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from ingestion.formats import FORMATS
-from orchestration.defs.transform import build_arguments, dbt_project
+from orchestration.defs.transform import build_arguments, dbt_project, prune_run_targets
 from orchestration.resources import LocationsResource, WarehouseResource
 from orchestration.serving.publish import publish
 
@@ -62,6 +62,7 @@ with warnings.catch_warnings():
         context.log.info(
             f"rebuilding call facts {days.start}..{days.end} for {config.source or 'all sources'}"
         )
+        prune_run_targets()
         dbt.cli(
             dbt_reprocess_args(days.start, days.end, config.source), manifest=dbt_project().manifest_path
         ).wait()

@@ -7,8 +7,10 @@ assets from that manifest when the definitions are loaded.
 
 import functools
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -54,6 +56,25 @@ def dbt_project() -> DbtProject:
     project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
     _ensure_manifest(project)
     return project
+
+
+KEEP_RUN_TARGETS = 5
+
+
+def prune_run_targets(target: Path | None = None, keep: int = KEEP_RUN_TARGETS) -> list[Path]:
+    """Remove all but the newest ``keep`` per-run folders of the dbt target; return what went.
+
+    dagster-dbt gives every dbt invocation a target folder of its own (``target/<op>-<run>-<hash>``,
+    about 20 MB: manifest, compiled SQL, logs) and never removes one: a sensor-driven pipeline
+    would fill the disk. Called before each invocation; one writer at a time (the warehouse lock),
+    so no folder still in use is ever among the older ones.
+    """
+    if target is None:
+        target = Path(dbt_project().project_dir) / dbt_project().target_path
+    runs = sorted((d for d in target.glob("*") if d.is_dir()), key=lambda d: d.stat().st_mtime, reverse=True)
+    for old in runs[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
+    return runs[keep:]
 
 
 def build_arguments() -> list[str]:
@@ -104,6 +125,7 @@ def ringledger_dbt() -> dg.AssetsDefinition:
         dagster_dbt_translator=LayeredTranslator(),
     )
     def build(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+        prune_run_targets()
         yield from dbt.cli(build_arguments(), context=context).stream()
 
     return build
