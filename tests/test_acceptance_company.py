@@ -26,7 +26,7 @@ import pytest
 from ingestion.config.settings import Settings
 from orchestration.serving.publish import current_publication
 from tests.conftest import run_ringledger, settings_under
-from tests.test_sample_legs import assert_check_agrees_with_warehouse
+from tests.ingestion.raw.test_sample_legs import assert_check_agrees_with_warehouse
 
 pytestmark = pytest.mark.slow
 
@@ -152,6 +152,6 @@ def test_the_diff_table_names_call_field_expected_and_got():
 
 
 def test_check_classifies_every_record_as_the_warehouse_built_it(onboarded: tuple[Settings, str]):
-    """Asterisk, IP Office and Cisco files made outside the project (tests/test_sample_legs.py)."""
+    """Asterisk, IP Office and Cisco files made outside the project (ingestion/raw/test_sample_legs.py)."""
     settings, _ = onboarded
     assert_check_agrees_with_warehouse(settings, current_publication(settings.published_dir))

@@ -2,7 +2,7 @@
   PBX formats whose leg endpoints (from_endpoint, to_endpoint) only ever name a trunk or line,
   never an extension: a named endpoint makes the leg external even when it matches no trunk.
   The same list as ingestion/raw/sample_legs.py (TRUNK_NAMED_FORMATS: the formats whose LEGS entry
-  says trunk_fields); tests/test_formats_calls_end_to_end.py keeps them equal.
+  says trunk_fields); tests/dbt_project/test_formats_calls_end_to_end.py keeps them equal.
 -#}
 {% macro trunk_named_formats() -%}
 {{ return(['avaya_ipoffice_smdr', 'avaya_cm_cdr', 'mitel_5000_smdr', 'grandstream_ucm_csv',
@@ -13,7 +13,7 @@
   PBX formats whose endpoints may be a channel inside the PBX rather than a trunk or a phone
   (Asterisk Local channels: asterisk_internal_channel). The same list as
   ingestion/raw/sample_legs.py (INTERNAL_CHANNEL_FORMATS: the formats whose LEGS entry has an
-  internal_channel test); tests/test_sample_legs.py keeps them equal.
+  internal_channel test); tests/ingestion/raw/test_sample_legs.py keeps them equal.
 -#}
 {% macro internal_channel_formats() -%}
 {{ return(['asterisk_cdr_csv', 'asterisk_cdr_custom', 'asterisk_cdr_db']) }}

@@ -81,7 +81,7 @@ def build_arguments() -> list[str]:
     """``dbt build`` of models, snapshots, seeds and data tests.
 
     dbt's unit tests check the models' logic on hand-made rows, not the data: they run in
-    development and CI (``tests/test_dbt_unit_tests.py``), not in every pipeline run, as dbt
+    development and CI (``tests/dbt_project/test_dbt_unit_tests.py``), not in every pipeline run, as dbt
     recommends. ``RINGLEDGER_DBT_UNIT_TESTS=1`` runs them in the pipeline too.
     """
     if os.environ.get("RINGLEDGER_DBT_UNIT_TESTS", "").lower() in {"1", "true", "yes"}:

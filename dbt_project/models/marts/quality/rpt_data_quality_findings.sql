@@ -10,7 +10,7 @@
   and published; a blocking test does (docs/reliability.md).
   A test's finding is from the last build that ran it (a reprocess runs only the tests of
   what it rebuilds). This model runs after every data-quality test: each one's model is an
-  ancestor (tests/test_isolation.py checks it), hence the depends_on lines.
+  ancestor (tests/orchestration/test_isolation.py checks it), hence the depends_on lines.
 -#}
 -- depends_on: {{ ref('int_call_leg_quality') }}
 -- depends_on: {{ ref('dim_trunk') }}

@@ -1,6 +1,6 @@
 """Segment times, hold and park, and who released the call, from real sample records through the pipeline.
 
-One input folder (the builder of tests/test_formats_calls_end_to_end.py) holds an IP Office site
+One input folder (the builder of tests/dbt_project/test_formats_calls_end_to_end.py) holds an IP Office site
 (the Avaya KB's SMDR examples), two Cisco UCM sites (the CUCM 15 and CUCM 11 samples), a 3CX
 site and a Grandstream site; the pipeline (raw load, dbt build, publish) runs once for all of
 them. Every expected figure was worked out by hand from the records and FORMATS.md (or, for
@@ -19,7 +19,7 @@ import pytest
 from ingestion.config.settings import Settings
 from orchestration.serving.publish import current_publication
 from tests.conftest import run_ringledger, settings_under
-from tests.test_formats_calls_end_to_end import SITES, _dial_plan, build_input
+from tests.dbt_project.test_formats_calls_end_to_end import SITES, _dial_plan, build_input
 
 pytestmark = pytest.mark.slow
 

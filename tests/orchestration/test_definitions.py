@@ -29,4 +29,4 @@ def test_definitions_load_and_match_the_snapshot():
     assert any(line.startswith("check marts/fct_calls:") for line in out.splitlines())
     if not SNAPSHOT.exists():  # first run writes it; review the diff like code
         SNAPSHOT.write_text(out)
-    assert out == SNAPSHOT.read_text(), "asset graph changed: update tests/snapshots/asset_graph.txt"
+    assert out == SNAPSHOT.read_text(), "asset graph changed: update snapshots/asset_graph.txt"

@@ -211,7 +211,7 @@ def _totals(settings) -> tuple:
 
 @pytest.mark.slow
 def test_a_replayed_buffer_leaves_the_call_facts_as_they_were(tmp_path: Path):
-    from tests.test_formats_calls_end_to_end import _dial_plan, build_input
+    from tests.dbt_project.test_formats_calls_end_to_end import _dial_plan, build_input
 
     sites = {
         "ipoffice": {**PIPELINE_SITES["ipoffice"], "dial_plan": _dial_plan("44", "1707", access="9")},

@@ -7,7 +7,7 @@ local time, Chicago Cisco UCM writes UTC) and the other way round (Chicago Aster
 and London Cisco UCM). The real pipeline runs once per company; every figure compared comes
 from the generator's own call list (truth/calls_per_hour.csv, truth/calls.csv), never from
 the project's parsing. The conversion rule itself is unit-tested in
-dbt_project/models/intermediate/_time__unit_tests.yml (run by tests/test_dbt_unit_tests.py).
+dbt_project/models/intermediate/_time__unit_tests.yml (run by tests/dbt_project/test_dbt_unit_tests.py).
 """
 
 from __future__ import annotations

@@ -14,8 +14,9 @@ from ingestion.directory.consolidated import read_directory
 from ingestion.directory.ldif import read_ldif
 from ingestion.directory.load import load_directory
 from ingestion.directory.sources import load_directory_sources
+from tests.conftest import FIXTURES
 
-LDIF_SAMPLE = Path(__file__).parent / "fixtures" / "directory" / "ad_export.ldif"
+LDIF_SAMPLE = FIXTURES / "directory" / "ad_export.ldif"
 DEPARTMENTS = """department_id,name,parent_department_id,site_id
 company,Demo Group,,
 sales,Sales,company,berlin

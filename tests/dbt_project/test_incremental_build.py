@@ -11,7 +11,7 @@ import pytest
 
 from bench.company import mirror
 from tests.conftest import run_ringledger, settings_under
-from tests.test_reprocessing import call_table_hashes, query
+from tests.orchestration.test_reprocessing import call_table_hashes, query
 
 pytestmark = pytest.mark.slow
 

@@ -5,7 +5,7 @@ split) decides both the person, department and branch of ``fct_calls`` and the c
 allocation. An internal call to an extension is internal even where the digits are an
 emergency number; an inbound call is classed by its caller. The rules are dbt unit tests
 (``_org__unit_tests.yml``, ``_calls__unit_tests.yml``, ``_destinations__unit_tests.yml``),
-run by tests/test_dbt_unit_tests.py; the invariants are checked on the real pipeline build
+run by tests/dbt_project/test_dbt_unit_tests.py; the invariants are checked on the real pipeline build
 of the demo company (the session's ``published_demo``), against the generator's own HR file.
 """
 

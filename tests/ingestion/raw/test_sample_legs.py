@@ -5,7 +5,7 @@ record's leg as check classifies it (external or not, the trunk it matched, the 
 books) is what the warehouse made of the same record (int_call_legs_staged: trunk_id,
 extension, leg_direction; int_call_legs_off_trunk: external legs on no configured trunk), and
 check counts per source what rpt_data_quality_findings reports. It runs in
-tests/test_formats_calls_end_to_end.py on the warehouse that module builds from every format's
+tests/dbt_project/test_formats_calls_end_to_end.py on the warehouse that module builds from every format's
 sample (no pipeline run of its own). The tests below need no pipeline.
 """
 

@@ -24,7 +24,7 @@ from ingestion.config.settings import Settings
 from ingestion.formats.asterisk_cdr_custom import STOCK_MAPPING
 from orchestration.serving.publish import current_publication
 from tests.conftest import SAMPLES, run_ringledger, settings_under
-from tests.test_sample_legs import assert_check_agrees_with_warehouse
+from tests.ingestion.raw.test_sample_legs import assert_check_agrees_with_warehouse
 
 pytestmark = pytest.mark.slow
 
@@ -179,7 +179,7 @@ SITES: dict[str, dict] = {
 def build_input(root: Path, chosen: dict[str, dict] | None = None) -> Path:
     """An input folder: config/sites.yml, config/sources.yml, tariffs/, and a copy of each sample.
 
-    ``chosen`` replaces SITES (tests/test_call_model_segments.py builds its own set).
+    ``chosen`` replaces SITES (tests/dbt_project/test_call_model_segments.py builds its own set).
     """
     sites, sources = [], []
     for site_id, site in (SITES if chosen is None else chosen).items():
@@ -543,5 +543,5 @@ def test_panasonic_co_to_co_call_is_transit_between_both_trunks(samples_run: Set
 
 
 def test_check_classifies_every_record_as_the_warehouse_built_it(samples_run: Settings):
-    """check's trunk, extension and external verdicts are the warehouse's (tests/test_sample_legs.py)."""
+    """check's trunk, extension and external verdicts are the warehouse's (raw/test_sample_legs.py)."""
     assert_check_agrees_with_warehouse(samples_run, current_publication(samples_run.published_dir))
