@@ -17,8 +17,10 @@ from pathlib import Path
 
 import duckdb
 
-# column names that hold the time of a run (raw load, dbt build), never what the data says
-VOLATILE_COLUMNS = frozenset({"found_at", "rejected_at", "loaded_at", "recorded_at", "landed_at"})
+# column names that hold the time or the id of a run (raw load, dbt build), never what the data says
+VOLATILE_COLUMNS = frozenset(
+    {"found_at", "rejected_at", "loaded_at", "recorded_at", "landed_at", "dbt_invocation_id"}
+)
 
 
 def _quoted(name: str) -> str:
