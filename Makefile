@@ -20,7 +20,7 @@ help:
 	@echo "make test   run every test (creates the environments it needs)"
 	@echo "make test-reliability  the fault, fuzz and kill -9 scenarios only"
 	@echo "make bench  benchmark the pipeline (BENCH_CALLS=1000000 by default)"
-	@echo "make lint   ruff, the import layering contract and mypy (pyproject.toml) on the Python code"
+	@echo "make lint   ruff, the import layering contract and mypy on the Python code; dbt parse and sqlfluff on the dbt models"
 	@echo "make clean  remove generated data under var/ (keeps the environments)"
 
 # --- environments -----------------------------------------------------------
@@ -78,11 +78,16 @@ test-reliability: env
 bench: env
 	$(VENV)/bin/python -m bench $(BENCH_ARGS)
 
+# fastest first. dbt parse needs no warehouse (nothing connects); in full, as the pipeline parses
+# (orchestration/defs/transform.py), whose manifest it writes. sqlfluff: dbt_project/.sqlfluff; the
+# "leaked semaphore objects" warning its process pool may print at exit is harmless (sqlfluff #4080).
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check ingestion orchestration ringledger bench tests
-	$(VENV)/bin/ruff format --check ingestion orchestration ringledger bench tests
+	$(VENV)/bin/ruff check ingestion orchestration ringledger bench tests dbt_project/sqlfluff_stubs
+	$(VENV)/bin/ruff format --check ingestion orchestration ringledger bench tests dbt_project/sqlfluff_stubs
 	PYTHONPATH=. $(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/mypy
+	$(VENV)/bin/dbt parse --quiet --no-partial-parse --project-dir dbt_project --profiles-dir dbt_project
+	$(VENV)/bin/sqlfluff lint --processes 0 dbt_project/models
 
 clean:
 	rm -rf var dbt_project/target dbt_project/logs

@@ -64,16 +64,21 @@ outside_numbers as (
         and not (
             regexp_full_match(numbers.party_number, '[0-9]+')
             and case
-                when not exists (select 1 from internal_ranges where internal_ranges.site_id = numbers.site_id)
+                when
+                    not exists (
+                        select 1 from internal_ranges
+                        where internal_ranges.site_id = numbers.site_id
+                    )
                     then length(numbers.party_number) <= 6
-                else exists (
-                    select 1 from internal_ranges
-                    where internal_ranges.site_id = numbers.site_id
-                        and length(numbers.party_number) = length(internal_ranges.low_number)
-                        and {{ dbt.safe_cast('numbers.party_number', dbt.type_bigint()) }}
-                        between cast(internal_ranges.low_number as {{ dbt.type_bigint() }})
-                        and cast(internal_ranges.high_number as {{ dbt.type_bigint() }})
-                )
+                else
+                    exists (
+                        select 1 from internal_ranges
+                        where internal_ranges.site_id = numbers.site_id
+                            and length(numbers.party_number) = length(internal_ranges.low_number)
+                            and {{ dbt.safe_cast('numbers.party_number', dbt.type_bigint()) }}
+                            between cast(internal_ranges.low_number as {{ dbt.type_bigint() }})
+                            and cast(internal_ranges.high_number as {{ dbt.type_bigint() }})
+                    )
             end
         )
 )

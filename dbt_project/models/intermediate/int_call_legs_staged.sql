@@ -67,16 +67,18 @@ file_positions_after_change as (
         files.landed_file_sha256,
         files.clock_changed_at_utc,
         case
-            when exists (
-                select 1 from file_changes as earlier
-                where earlier.source_name = files.source_name
-                    and earlier.clock_changed_at_utc = files.clock_changed_at_utc
-                    and earlier.went_back
-                    and (
-                        earlier.landed_at < files.landed_at
-                        or (earlier.landed_at = files.landed_at and earlier.original_name < files.original_name)
-                    )
-            ) then 0
+            when
+                exists (
+                    select 1 from file_changes as earlier
+                    where earlier.source_name = files.source_name
+                        and earlier.clock_changed_at_utc = files.clock_changed_at_utc
+                        and earlier.went_back
+                        and (
+                            earlier.landed_at < files.landed_at
+                            or (earlier.landed_at = files.landed_at and earlier.original_name < files.original_name)
+                        )
+                )
+                then 0
             else files.first_position_after_change
         end as first_position_after_change
     from file_changes as files
@@ -136,7 +138,8 @@ timed_ends as (
             when written_times = 'start' then anchor_utc
             when written_times = 'end' then {{ moved_by('anchor_utc', 'ended_at_local', 'started_at_local') }}
             when clock_change_kind is null then {{ moved_by('anchor_utc', 'ended_at_local', 'started_at_local') }}
-            when {{ clock_reading('started_at_local') }} <> 'repeated' then {{ unambiguous_utc('started_at_local', zone) }}
+            when {{ clock_reading('started_at_local') }} <> 'repeated'
+                then {{ unambiguous_utc('started_at_local', zone) }}
             when start_to_end_seconds is not null
                 then {{ nearest_reading('started_at_local', plus_seconds('anchor_utc', '-start_to_end_seconds')) }}
             else {{ latest_reading_by('started_at_local', 'anchor_utc') }}
@@ -159,7 +162,8 @@ timed as (
                 then {{ moved_by('start_utc', 'started_at_local', 'answered_at_local') }}
             when written_times = 'end' or clock_change_kind is null
                 then {{ moved_by('end_utc', 'ended_at_local', 'answered_at_local') }}
-            when {{ clock_reading('answered_at_local') }} <> 'repeated' then {{ unambiguous_utc('answered_at_local', zone) }}
+            when {{ clock_reading('answered_at_local') }} <> 'repeated'
+                then {{ unambiguous_utc('answered_at_local', zone) }}
             when answer_to_end_seconds is not null
                 then {{ nearest_reading('answered_at_local', plus_seconds('end_utc', '-answer_to_end_seconds')) }}
             else {{ latest_reading_by('answered_at_local', 'end_utc') }}
@@ -169,14 +173,18 @@ timed as (
 
 classified as (
     select
+        -- the names of the columns left out of timed.*, not references to them:
+        -- noqa: disable=RF02
         timed.* exclude (
             started_at_utc, answered_at_utc, ended_at_utc, started_at_local, answered_at_local, ended_at_local,
             start_utc, answer_utc, end_utc, anchor_local, anchor_utc, own_anchor_utc, own_rule, start_to_end,
             anchor_reading, start_reading, epoch_reading, spans_change,
             written_times, start_to_end_seconds, answer_to_end_seconds, pbx_epoch_utc, written_at_utc,
-            talk_is_end_minus_start, billable_seconds, landed_at, original_name, clock_change_kind, clock_changed_at_utc,
-            clock_offset_before, clock_offset_after, clock_local_from, clock_local_to
+            talk_is_end_minus_start, billable_seconds, landed_at, original_name,
+            clock_change_kind, clock_changed_at_utc, clock_offset_before, clock_offset_after,
+            clock_local_from, clock_local_to
         ),
+        -- noqa: enable=RF02
         timed.start_utc as started_at_utc,
         timed.answer_utc as answered_at_utc,
         timed.end_utc as ended_at_utc,
@@ -194,7 +202,8 @@ classified as (
             else timed.billable_seconds
         end as billable_seconds,
         case
-            when trunk_in.trunk_id is not null and (trunk_out.trunk_id is not null or timed.to_is_external) then 'transit'
+            when trunk_in.trunk_id is not null and (trunk_out.trunk_id is not null or timed.to_is_external)
+                then 'transit'
             when trunk_in.trunk_id is not null then 'inbound'
             when trunk_out.trunk_id is not null or timed.to_is_external then 'outbound'
             else 'internal'

@@ -23,9 +23,9 @@ with staged as (
     select *
     from {{ ref('int_call_legs_staged') }}
     where {{ leg_rejection_code() }} is null
-    {% if is_incremental() -%}
-    and ({{ in_files('landed_file_sha256', files) }} or {{ reprocessed_sources_predicate('source_name') }})
-    {%- endif %}
+        {% if is_incremental() -%}
+        and ({{ in_files('landed_file_sha256', files) }} or {{ reprocessed_sources_predicate('source_name') }})
+        {%- endif %}
 ),
 
 leg_starts as (
@@ -35,9 +35,9 @@ leg_starts as (
     union all
     select kept.source_name, kept.call_key_in_source, kept.started_at_local
     from {{ this }} as kept
-    where kept.call_id in (select call_id from staged)
-      and not ({{ in_files('kept.landed_file_sha256', files) }})
-      and not ({{ reprocessed_sources_predicate('kept.source_name') }})
+    where kept.call_id in (select staged.call_id from staged)
+        and not ({{ in_files('kept.landed_file_sha256', files) }})
+        and not ({{ reprocessed_sources_predicate('kept.source_name') }})
     {% endif %}
 ),
 

@@ -45,7 +45,10 @@ dialled as (
         case
             when sites.access_code <> ''
                 and starts_with(regexp_replace(coalesce(calls.called_number, ''), '[^0-9]', '', 'g'), sites.access_code)
-                then substr(regexp_replace(coalesce(calls.called_number, ''), '[^0-9]', '', 'g'), length(sites.access_code) + 1)
+                then substr(
+                        regexp_replace(coalesce(calls.called_number, ''), '[^0-9]', '', 'g'),
+                        length(sites.access_code) + 1
+                    )
             else regexp_replace(coalesce(calls.called_number, ''), '[^0-9]', '', 'g')
         end as dialled_digits
     from calls

@@ -47,48 +47,48 @@ last_legs as (
 ),
 
 calls as (
-select
-    call_id,
-    any_value(source_name) as source_name,
-    any_value(pbx_format) as pbx_format,
-    any_value(site_id) as site_id,
-    any_value(site_timezone) as site_timezone,
-    min(started_at_utc) as started_at_utc,
-    arg_min(started_at_local, started_at_utc) as started_at_local,  -- the first leg's: local times repeat in autumn
-    any_value(call_date_local) as call_date_local,
-    min(answered_at_utc) as answered_at_utc,
-    max(ended_at_utc) as ended_at_utc,
-    max(leg_direction) filter (where leg_order = 1) as direction,
-    case
-        when bool_or(leg_disposition = 'answered') then 'answered'
-        when bool_or(leg_disposition = 'busy') then 'busy'
-        when bool_or(leg_disposition = 'no_answer') then 'no_answer'
-        else 'failed'
-    end as disposition,
-    max(caller_number) filter (where leg_order = 1) as caller_number,
-    max(called_number) filter (where leg_order = 1) as called_number,
-    max(external_number_e164) filter (where leg_order = 1) as external_number_e164,
-    coalesce(
-        arg_min(extension, leg_order) filter (where leg_disposition = 'answered'),
-        max(extension) filter (where leg_order = 1)
-    ) as extension,
-    max(extension) filter (where leg_order = 1) as first_called_extension,
-    arg_max(extension, leg_order) filter (where leg_disposition = 'answered') as final_extension,
-    string_agg(extension, ' > ' order by leg_order) filter (where leg_disposition = 'answered')
-        as transfer_chain,
-    count(*) filter (where leg_disposition = 'answered') as answered_leg_count,
-    max(company_number_e164) filter (where leg_order = 1) as company_number_e164,
-    arg_min(queue_name, leg_order) filter (where queue_name is not null) as queue_name,
-    arg_min(trunk_id, leg_order) filter (where trunk_id is not null) as trunk_id,
-    max(account_code) filter (where leg_order = 1) as account_code,
-    string_agg(distinct recording_ref, ';' order by recording_ref) as recording_ref,
-    count(*) as leg_count,
-    max(loaded_at) as loaded_at,
-    coalesce(sum(billable_seconds), 0) as talk_seconds,
-    sum(hold_seconds) as hold_seconds,
-    sum(park_seconds) as park_seconds
-from legs
-group by call_id
+    select
+        call_id,
+        any_value(source_name) as source_name,
+        any_value(pbx_format) as pbx_format,
+        any_value(site_id) as site_id,
+        any_value(site_timezone) as site_timezone,
+        min(started_at_utc) as started_at_utc,
+        arg_min(started_at_local, started_at_utc) as started_at_local,  -- the first leg's: local times repeat in autumn
+        any_value(call_date_local) as call_date_local,
+        min(answered_at_utc) as answered_at_utc,
+        max(ended_at_utc) as ended_at_utc,
+        max(leg_direction) filter (where leg_order = 1) as direction,
+        case
+            when bool_or(leg_disposition = 'answered') then 'answered'
+            when bool_or(leg_disposition = 'busy') then 'busy'
+            when bool_or(leg_disposition = 'no_answer') then 'no_answer'
+            else 'failed'
+        end as disposition,
+        max(caller_number) filter (where leg_order = 1) as caller_number,
+        max(called_number) filter (where leg_order = 1) as called_number,
+        max(external_number_e164) filter (where leg_order = 1) as external_number_e164,
+        coalesce(
+            arg_min(extension, leg_order) filter (where leg_disposition = 'answered'),
+            max(extension) filter (where leg_order = 1)
+        ) as extension,
+        max(extension) filter (where leg_order = 1) as first_called_extension,
+        arg_max(extension, leg_order) filter (where leg_disposition = 'answered') as final_extension,
+        string_agg(extension, ' > ' order by leg_order) filter (where leg_disposition = 'answered')
+            as transfer_chain,
+        count(*) filter (where leg_disposition = 'answered') as answered_leg_count,
+        max(company_number_e164) filter (where leg_order = 1) as company_number_e164,
+        arg_min(queue_name, leg_order) filter (where queue_name is not null) as queue_name,
+        arg_min(trunk_id, leg_order) filter (where trunk_id is not null) as trunk_id,
+        max(account_code) filter (where leg_order = 1) as account_code,
+        string_agg(distinct recording_ref, ';' order by recording_ref) as recording_ref,
+        count(*) as leg_count,
+        max(loaded_at) as loaded_at,
+        coalesce(sum(billable_seconds), 0) as talk_seconds,
+        sum(hold_seconds) as hold_seconds,
+        sum(park_seconds) as park_seconds
+    from legs
+    group by call_id
 )
 
 select

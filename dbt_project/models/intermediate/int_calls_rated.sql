@@ -31,8 +31,8 @@ chargeable as (
     from calls
     inner join sites on calls.site_id = sites.site_id
     where calls.direction = 'outbound'
-      and calls.disposition = 'answered'
-      and calls.external_number_e164 is not null
+        and calls.disposition = 'answered'
+        and calls.external_number_e164 is not null
 ),
 
 prefix_lengths as (

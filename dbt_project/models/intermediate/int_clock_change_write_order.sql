@@ -26,9 +26,11 @@ with legs as (
     select *
     from {{ ref('int_call_legs_mapped') }}
     where written_times <> 'utc'
-    {% if is_incremental() -%}
-    and {{ in_files('landed_file_sha256', query_column('select landed_file_sha256 from (' ~ pending_files_sql() ~ ')')) }}
-    {%- endif %}
+        {% if is_incremental() -%}
+        and {{
+            in_files('landed_file_sha256', query_column('select landed_file_sha256 from (' ~ pending_files_sql() ~ ')'))
+        }}
+        {%- endif %}
 ),
 
 legs_near_autumn_changes as (

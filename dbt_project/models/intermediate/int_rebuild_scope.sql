@@ -22,7 +22,9 @@ with pending_legs as (
     select source_name, call_id, started_at_local
     from {{ ref('int_call_legs_staged') }}
     {% if incremental -%}
-    where {{ in_files('landed_file_sha256', query_column('select landed_file_sha256 from (' ~ pending_files_sql() ~ ')')) }}
+    where {{
+        in_files('landed_file_sha256', query_column('select landed_file_sha256 from (' ~ pending_files_sql() ~ ')'))
+    }}
     {%- endif %}
 ),
 
@@ -34,13 +36,15 @@ touched_calls as (
 
 {% if incremental %}
 pending_days as (
-    select touched.source_name, cast(least(touched.started_at_local, before.started_at_local) as date) as call_date_local
+    select
+        touched.source_name,
+        cast(least(touched.started_at_local, previous.started_at_local) as date) as call_date_local
     from touched_calls as touched
-    left join {{ merged }} as before on touched.call_id = before.call_id
+    left join {{ merged }} as previous on touched.call_id = previous.call_id
     union
-    select before.source_name, cast(before.started_at_local as date) as call_date_local
-    from {{ merged }} as before
-    where before.call_id in (select call_id from touched_calls)
+    select previous.source_name, cast(previous.started_at_local as date) as call_date_local
+    from {{ merged }} as previous
+    where previous.call_id in (select touched_calls.call_id from touched_calls)
 )
 {% else %}
 pending_days as (

@@ -56,9 +56,12 @@ changed_hours as (
         {{ plus_seconds('changed_days.day_start_utc', '(min(steps.step) - 1) * 3600') }} as hour_start_utc
     from changed_days
     inner join steps on steps.step between 1 and 24
-    where {{ utc_offset_seconds(plus_seconds('changed_days.day_start_utc', 'steps.step * 3600'), 'changed_days.site_timezone') }}
+    where {{
+        utc_offset_seconds(plus_seconds('changed_days.day_start_utc', 'steps.step * 3600'), 'changed_days.site_timezone')
+    }}
         = changed_days.offset_after
-    group by changed_days.site_id, changed_days.site_timezone, changed_days.offset_before,
+    group by
+        changed_days.site_id, changed_days.site_timezone, changed_days.offset_before,
         changed_days.offset_after, changed_days.day_start_utc
 ),
 
@@ -71,9 +74,12 @@ changes as (
         {{ plus_seconds('changed_hours.hour_start_utc', 'min(steps.step) * 60') }} as changed_at_utc
     from changed_hours
     cross join steps
-    where {{ utc_offset_seconds(plus_seconds('changed_hours.hour_start_utc', 'steps.step * 60'), 'changed_hours.site_timezone') }}
+    where {{
+        utc_offset_seconds(plus_seconds('changed_hours.hour_start_utc', 'steps.step * 60'), 'changed_hours.site_timezone')
+    }}
         = changed_hours.offset_after
-    group by changed_hours.site_id, changed_hours.offset_before, changed_hours.offset_after,
+    group by
+        changed_hours.site_id, changed_hours.offset_before, changed_hours.offset_after,
         changed_hours.hour_start_utc
 )
 

@@ -4,9 +4,10 @@
 -#}
 with legs as (
     select * from {{ ref('stg_freeswitch_cdr_csv__legs') }}
-    qualify row_number() over (
-        partition by source_name, call_key_in_source order by landed_file_sha256, record_no
-    ) = 1
+    qualify
+        row_number() over (
+            partition by source_name, call_key_in_source order by landed_file_sha256, record_no
+        ) = 1
 )
 
 select

@@ -30,22 +30,24 @@ outgoing_partners as (
         and incoming.co_line <> outgoing.co_line
     where outgoing.condition_code in ('TR', 'FW', 'D0', 'D1', 'D2', 'D3', 'D4')
         and outgoing.to_co_line is not null
-    qualify row_number() over (
-        partition by outgoing.landed_file_sha256, outgoing.record_no
-        order by
-            outgoing.extension = incoming.extension desc,
-            outgoing.landed_file_sha256 = incoming.landed_file_sha256 desc,
-            abs(outgoing.record_no - incoming.record_no)
-    ) = 1
+    qualify
+        row_number() over (
+            partition by outgoing.landed_file_sha256, outgoing.record_no
+            order by
+                outgoing.extension = incoming.extension desc,
+                outgoing.landed_file_sha256 = incoming.landed_file_sha256 desc,
+                abs(outgoing.record_no - incoming.record_no)
+        ) = 1
 ),
 
 pairs as (
     select *
     from outgoing_partners
-    qualify row_number() over (
-        partition by incoming_file, incoming_record_no
-        order by incoming_file = outgoing_file desc, abs(incoming_record_no - outgoing_record_no)
-    ) = 1
+    qualify
+        row_number() over (
+            partition by incoming_file, incoming_record_no
+            order by incoming_file = outgoing_file desc, abs(incoming_record_no - outgoing_record_no)
+        ) = 1
 ),
 
 co_to_co as (
@@ -72,11 +74,12 @@ co_to_co as (
 single_records as (
     select records.*
     from records
-    where not exists (
-        select 1 from pairs
-        where (pairs.incoming_file = records.landed_file_sha256 and pairs.incoming_record_no = records.record_no)
-            or (pairs.outgoing_file = records.landed_file_sha256 and pairs.outgoing_record_no = records.record_no)
-    )
+    where
+        not exists (
+            select 1 from pairs
+            where (pairs.incoming_file = records.landed_file_sha256 and pairs.incoming_record_no = records.record_no)
+                or (pairs.outgoing_file = records.landed_file_sha256 and pairs.outgoing_record_no = records.record_no)
+        )
 )
 
 select *, false as is_co_to_co from single_records

@@ -78,12 +78,17 @@ parties as (
     from booked
     inner join answering on booked.call_id = answering.call_id
     union all
-    select booked.*, booked.booked_extension, cast(0 as bigint), cast(null as bigint)
+    select
+        booked.*,
+        booked.booked_extension as party_extension,
+        cast(0 as bigint) as talk_seconds,
+        cast(null as bigint) as first_leg_order
     from booked
-    where not exists (
-        select 1 from answering
-        where answering.call_id = booked.call_id and answering.extension = booked.booked_extension
-    )
+    where
+        not exists (
+            select 1 from answering
+            where answering.call_id = booked.call_id and answering.extension = booked.booked_extension
+        )
 ),
 
 holders as (
@@ -97,10 +102,11 @@ holders as (
         on parties.site_id = assignments.site_id
         and parties.party_extension = assignments.extension
         and {{ is_valid_at('assignments', 'parties.started_at_local') }}
-    qualify row_number() over (
-        partition by parties.call_id, parties.party_extension
-        order by assignments.valid_from desc nulls last, assignments.person_id
-    ) = 1
+    qualify
+        row_number() over (
+            partition by parties.call_id, parties.party_extension
+            order by assignments.valid_from desc nulls last, assignments.person_id asc
+        ) = 1
 )
 
 select
@@ -118,7 +124,7 @@ select
     ) as party_order,
     holders.talk_seconds,
     holders.booking,
-    holders.party_extension is not distinct from holders.booked_extension as is_booked,
+    (holders.party_extension is not distinct from holders.booked_extension) as is_booked,
     holders.person_key,
     holders.person_id,
     departments.department_key,

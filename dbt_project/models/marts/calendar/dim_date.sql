@@ -30,7 +30,7 @@ bounds as (
 ),
 
 days as (
-    select cast(day as date) as date_day
+    select cast(series.day as date) as date_day
     from bounds, generate_series(bounds.first_day, bounds.last_day, interval 1 day) as series (day)
 ),
 

@@ -45,7 +45,7 @@ floored as (
     select
         *,
         {{ integer_divide('cost_units * weight', 'total_weight') }} as floor_units,
-        mod(cost_units * weight, total_weight) as remainder
+        mod(cost_units * weight, total_weight) as remainder_units
     from (
         select
             *,
@@ -60,7 +60,7 @@ allocated as (
     select
         *,
         floor_units + case
-            when row_number() over (partition by call_id order by remainder desc, party_order desc)
+            when row_number() over (partition by call_id order by remainder_units desc, party_order desc)
                 <= cost_units - sum(floor_units) over (partition by call_id)
                 then 1
             else 0

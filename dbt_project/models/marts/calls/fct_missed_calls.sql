@@ -11,7 +11,8 @@ with calls as (
 ),
 
 missed as (
-    select call_id, site_id, source_name, call_date_local, started_at_utc, started_at_local,
+    select
+        call_id, site_id, source_name, call_date_local, started_at_utc, started_at_local,
         caller_number_e164, company_number_e164, first_called_extension, queue_name, disposition, ring_seconds
     from calls
     where direction = 'inbound' and disposition <> 'answered'

@@ -9,7 +9,9 @@ branches as (
 )
 
 select
-    {{ surrogate_key(['assignments.site_id', 'assignments.extension', 'assignments.person_id', 'assignments.valid_from']) }}
+    {{ surrogate_key(
+        ['assignments.site_id', 'assignments.extension', 'assignments.person_id', 'assignments.valid_from']
+    ) }}
         as extension_key,
     assignments.site_id,
     branches.branch_key,

@@ -53,7 +53,7 @@ off_trunk_legs as (
         'int_call_legs_off_trunk' as model_name,
         'external_leg_on_no_trunk' as check_name,
         'external legs of calls on ' || cast(call_date_local as {{ dbt.type_string() }})
-            || ' whose endpoint matches no trunk of the site: add it to sites.yml (pbx_name or pattern)'
+        || ' whose endpoint matches no trunk of the site: add it to sites.yml (pbx_name or pattern)'
             as check_description,
         {# the file by the name it had on the PBX, and the line: 'Master.csv:14', as the load report says #}
         coalesce(
@@ -61,7 +61,7 @@ off_trunk_legs as (
             landed_path || ' line ' || cast(record_no as {{ dbt.type_string() }}),
             leg_id
         )
-            || ': ' || coalesce(nullif(from_endpoint, ''), '-') || ' -> ' || coalesce(nullif(to_endpoint, ''), '-')
+        || ': ' || coalesce(nullif(from_endpoint, ''), '-') || ' -> ' || coalesce(nullif(to_endpoint, ''), '-')
             as example_key,
         'intermediate.int_call_legs_off_trunk' as details_relation,
         call_date_local as finding_date

@@ -5,7 +5,11 @@
   day is the landing day in the site's time zone; the calls they repeat are counted from the
   first occurrences' legs (a record that is no leg, such as a Cisco CMR, counts no call).
 -#}
-with duplicates as (
+with landed_files as (
+    {{ landed_files_local() }}
+),
+
+duplicates as (
     select
         duplicates.source as source_name,
         duplicates.format as pbx_format,
@@ -14,7 +18,7 @@ with duplicates as (
         duplicates.first_record_no,
         cast(landed.landed_at_local as date) as landed_date_local
     from {{ source('raw', 'record_duplicates') }} as duplicates
-    left join ({{ landed_files_local() }}) as landed
+    left join landed_files as landed
         on duplicates.source = landed.source_name and duplicates.file_sha256 = landed.landed_file_sha256
 ),
 

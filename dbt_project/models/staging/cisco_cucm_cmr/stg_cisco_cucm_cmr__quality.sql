@@ -38,7 +38,7 @@ renamed as (
 select
     * exclude (vq_metrics),
     case
-        when packets_received + packets_lost > 0 then packets_lost / (packets_received + packets_lost)::double
+        when packets_received + packets_lost > 0 then packets_lost / cast(packets_received + packets_lost as double)
     end as packet_loss_ratio,
     try_cast(vq_metrics['CCR'] as double) as cumulative_conceal_ratio,
     try_cast(vq_metrics['ICR'] as double) as interval_conceal_ratio,

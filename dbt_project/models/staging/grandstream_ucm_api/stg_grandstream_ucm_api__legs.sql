@@ -56,7 +56,7 @@ flagged as (
 
 select
     *,
-    not (is_call_summary or is_parked_call_pickup) as counts_as_leg,
+    not is_call_summary and not is_parked_call_pickup as counts_as_leg,
     case when leg_disposition = 'answered' then pbx_answered_at_local end as answered_at_local,
     {{ parked_leg_seconds() }}
 from flagged

@@ -44,8 +44,10 @@ renamed as (
 
 flexible as (
     select
-        * exclude (body, s01_trunk, s03_calling_number, s05_called_number, s06_start_end_time,
-                   s07_account_code, s08_condition_b, s10_dial_code, s16_calling_station_number),
+        * exclude (
+            body, s01_trunk, s03_calling_number, s05_called_number, s06_start_end_time,
+            s07_account_code, s08_condition_b, s10_dial_code, s16_calling_station_number
+        ),
         strptime(substr(s06_start_end_time, 1, 17), '%Y%m%d%H%M%S%g') as started_at_local,
         strptime(substr(s06_start_end_time, 18, 17), '%Y%m%d%H%M%S%g') as ended_at_local,
         {# route (3 digits) then trunk number: the route names the trunk #}
@@ -63,8 +65,10 @@ flexible as (
 
 fixed_offsets as (
     select
-        * exclude (body, s01_trunk, s03_calling_number, s05_called_number, s06_start_end_time,
-                   s07_account_code, s08_condition_b, s10_dial_code, s16_calling_station_number),
+        * exclude (
+            body, s01_trunk, s03_calling_number, s05_called_number, s06_start_end_time,
+            s07_account_code, s08_condition_b, s10_dial_code, s16_calling_station_number
+        ),
         try_strptime('20' || substr(body, 112, 2) || substr(body, 16, 10), '%Y%m%d%H%M%S') as started_at_local,
         try_strptime(
             '20' || coalesce(nullif(trim(substr(body, 114, 2)), ''), substr(body, 112, 2)) || substr(body, 26, 10),
@@ -77,9 +81,9 @@ fixed_offsets as (
             when record_kind = 'station' then nullif(trim(substr(body, 60, 6)), '')
         end as called_party_number,
         case when record_kind = 'outgoing' then nullif(trim(substr(body, 58, 24)), '') end as dial_code,
-        null::varchar as calling_station_number,
+        cast(null as varchar) as calling_station_number,
         nullif(trim(substr(body, 36, 10)), '') as account_code,
-        null::varchar as condition_b,
+        cast(null as varchar) as condition_b,
         coalesce(substr(body, 49, 1) not in ('0', ' ', ''), false) as is_transferred
     from renamed
     where record_format <> 'flexible'
