@@ -7,7 +7,8 @@ hold the canonical leg's endpoints, extensions and numbers, exactly as the forma
 (``dbt_project/models/intermediate/legs/int_<format>__legs.sql`` over its staging model) reads
 them; ``classify`` then decides as ``int_call_legs_staged`` (trunk, extension) and
 ``int_call_legs_off_trunk`` (external without a configured trunk) do.
-``tests/dbt_project/test_formats_calls_end_to_end.py`` compares both, record by record, on every format's sample.
+``tests/dbt_project/test_formats_calls_end_to_end.py`` compares both, record by record, on every
+format's sample.
 """
 
 from __future__ import annotations

@@ -13,12 +13,12 @@
 {{ config(materialized='incremental', incremental_strategy='append') }}
 
 with numbers as (
-    select distinct number_e164
-    from {{ ref('int_call_numbers') }}
-    where number_e164 is not null
-    {% if is_incremental() -%}
-        and number_e164 not in (select number_e164 from {{ this }})
-    {%- endif %}
+    select distinct call_numbers.number_e164
+    from {{ ref('int_call_numbers') }} as call_numbers
+    where call_numbers.number_e164 is not null
+        {% if is_incremental() %}
+        and call_numbers.number_e164 not in (select classified.number_e164 from {{ this }} as classified)
+        {% endif %}
 ),
 
 country_codes as (
@@ -144,26 +144,28 @@ classified as (
     select
         numbers.number_e164,
         parsed.country_calling_code,
-        matched.region_code,
-        cast(cast(parsed.national_significant_number as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }}) as national_number,
-        coalesce(matched.number_type, 'unknown') as number_type,
-        coalesce(matched.is_valid_number, false) as is_valid_number,
-        matched.country_name,
-        matched.fallback_description,
-        matched.fallback_city,
-        matched.fallback_area,
-        place.place_name,
-        place.city as place_city,
-        place.area as place_area
+        plan_match.region_code,
+        cast(
+            cast(parsed.national_significant_number as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }}
+        ) as national_number,
+        coalesce(plan_match.number_type, 'unknown') as number_type,
+        coalesce(plan_match.is_valid_number, false) as is_valid_number,
+        plan_match.country_name,
+        plan_match.fallback_description,
+        plan_match.fallback_city,
+        plan_match.fallback_area,
+        named_place.place_name,
+        named_place.city as place_city,
+        named_place.area as place_area
     from numbers
     left join parsed
         on numbers.number_e164 = parsed.number_e164
-    left join plan_matches as matched
-        on numbers.number_e164 = matched.number_e164
-        and matched.match_rank = 1
-    left join place_matches as place
-        on numbers.number_e164 = place.number_e164
-        and place.match_rank = 1
+    left join plan_matches as plan_match
+        on numbers.number_e164 = plan_match.number_e164
+        and plan_match.match_rank = 1
+    left join place_matches as named_place
+        on numbers.number_e164 = named_place.number_e164
+        and named_place.match_rank = 1
 )
 
 select
