@@ -82,12 +82,33 @@ where loaded_at > (select coalesce(max(loaded_at), '-infinity'::timestamptz) fro
 {%- endif -%}
 {%- endmacro %}
 
+{#-
+  The (site_id, call_date_local) pairs whose missed calls this build rebuilds: for every
+  (source, day) of the scope, its site's days from the follow-up window (plus one day: local
+  dates against UTC instants) before it up to the day itself, so a call that follows up an
+  earlier missed call, or is one, is seen. SQL selecting (site_id, call_date_local).
+-#}
+{% macro missed_call_rebuild_days() -%}
+{%- set window = var('missed_call_follow_up_days', 7) + 1 -%}
+select distinct
+    sources.site_id,
+    cast({{ dbt.dateadd('day', '-days_back.days', 'scope.call_date_local') }} as date) as call_date_local
+from {{ rebuild_scope_relation() }} as scope
+inner join {{ ref('stg_config__sources') }} as sources on scope.source_name = sources.source_name
+cross join (
+    {% for days in range(window + 1) -%}
+    select {{ days }} as days{{ " union all " if not loop.last }}
+    {%- endfor %}
+) as days_back
+{%- endmacro %}
+
 {#- The tables incremental by (source, call_date_local). -#}
 {% macro rebuild_scoped_tables() -%}
 {{ return([
     'int_call_legs_unioned', 'int_calls_merged', 'int_calls_rated', 'int_call_numbers',
     'int_call_destinations', 'int_call_time_bands', 'int_call_parties_attributed',
-    'int_call_leg_quality', 'fct_calls', 'fct_call_legs', 'fct_inbound_service',
+    'int_call_leg_quality', 'int_call_party_shares', 'fct_calls', 'fct_call_legs', 'fct_inbound_service',
+    'fct_missed_calls', 'fct_call_cost_allocation',
 ]) }}
 {%- endmacro %}
 
@@ -111,4 +132,36 @@ where loaded_at > (select coalesce(max(loaded_at), '-infinity'::timestamptz) fro
     {{ return(scoped) }}
 {%- endif -%}
 {{ return(dbt.default__get_where_subquery(relation)) }}
+{%- endmacro %}
+
+{#-
+  A table keyed by `key` whose rows are derived from the distinct keys of the model `upstream`, one
+  row per key and never changing for a key (dim_destination, int_destinations_classified):
+  an incremental run appends the keys it has not seen (new_keys_only) and deletes the keys
+  `upstream` no longer has, so it holds what a full build of the same data would.
+-#}
+{% macro incremental_by_new_keys(key, upstream) -%}
+{#- upstream: a model's name, referred to when the hook runs (ref() while parsing names no table) -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="
+            {% if is_incremental() %}
+            delete from {{ this }} as kept
+            where not exists (
+                select 1 from {{ ref('" ~ upstream ~ "') }} as current where current." ~ key ~ " = kept." ~ key ~ "
+            )
+            {% endif %}
+        ",
+    )
+}}
+{%- endmacro %}
+
+{#- In an incremental run of incremental_by_new_keys: keep only keys this table does not hold yet. -#}
+{% macro new_keys_only(column, key) -%}
+{% if is_incremental() -%}
+and not exists (select 1 from {{ this }} as kept where kept.{{ key }} = {{ column }})
+{%- endif %}
 {%- endmacro %}

@@ -22,9 +22,13 @@ CALL_TABLES = [
     "intermediate.int_call_party_shares",
     "intermediate.int_call_parties_attributed",
     "intermediate.int_call_leg_quality",
+    "intermediate.int_destinations_classified",
     "marts.fct_calls",
     "marts.fct_call_legs",
     "marts.fct_inbound_service",
+    "marts.fct_missed_calls",
+    "marts.fct_call_cost_allocation",
+    "marts.dim_destination",
 ]
 
 

@@ -4,10 +4,19 @@
   toll_free, premium (number type); international (another country); mobile; service
   (shared-cost and universal access numbers); local (in one of the site's local areas);
   national. Country, region and city come from the phonenumbers geocoder.
+  Incremental: a destination is classified once, when a rebuilt day first has it
+  (macros/rebuild_scope.sql, incremental_by_new_keys); a change of a site's local areas or
+  country, or of the fraud-prone list, reaches the destinations seen before it with a
+  full refresh.
 -#}
+{{ incremental_by_new_keys('destination_id', 'int_call_numbers') }}
+
 with numbers as (
-    select distinct site_id, destination_id, party_kind, short_number, number_e164
-    from {{ ref('int_call_numbers') }}
+    select distinct
+        numbers.site_id, numbers.destination_id, numbers.party_kind, numbers.short_number, numbers.number_e164
+    from {{ ref('int_call_numbers') }} as numbers
+    {{ rebuild_scope_join('numbers.source_name', 'numbers.call_date_local') }}
+    where true {{ new_keys_only('numbers.destination_id', 'destination_id') }}
 ),
 
 sites as (

@@ -2,7 +2,8 @@
   A cost allocation agrees with its calls: every call that cost something has rows whose
   costs add up to its cost exactly, exactly one of them booked, and the booked row names
   the extension, person, department and branch the call is booked to; no other call has
-  rows. Each failing row is a call that does not agree.
+  rows. Each failing row is a call that does not agree. The calls are read as the model is
+  (get_where_subquery): on the days this build rebuilt, when both are incremental by them.
 -#}
 {% test allocation_agrees_with_calls(model, calls) %}
 with allocations as (
@@ -20,7 +21,7 @@ with allocations as (
 
 charged as (
     select call_id, cost, booked_extension, person_key, department_key, branch_key
-    from {{ calls }}
+    from {{ get_where_subquery(calls) }}
     where cost > 0
 )
 

@@ -9,11 +9,15 @@
     that joined later; so every share is within 0.0001 of its exact value and the shares
     add up to the call's cost exactly.
   The booked row names the person, department and branch fct_calls shows.
+  Incremental by (source, call_date_local) (macros/rebuild_scope.sql).
 -#}
+{{ incremental_by_rebuild_scope() }}
+
 with calls as (
-    select call_id, site_id, call_date_local, cost, currency
-    from {{ ref('fct_calls') }}
-    where cost is not null and cost > 0
+    select calls.call_id, calls.site_id, calls.call_date_local, calls.cost, calls.currency
+    from {{ ref('fct_calls') }} as calls
+    {{ rebuild_scope_join('calls.source_name', 'calls.call_date_local') }}
+    where calls.cost is not null and calls.cost > 0
 ),
 
 parties as (
@@ -72,6 +76,7 @@ select
     party_id as allocation_id,
     call_id,
     site_id,
+    source_name,
     call_date_local,
     extension,
     party_order,

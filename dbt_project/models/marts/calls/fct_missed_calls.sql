@@ -1,33 +1,78 @@
 {#-
   Missed inbound calls and what happened next: whether, and how soon, the caller was
   called back (an outbound call to the same number that was answered) or called again
-  and got through, within the follow-up window. Rebuilt whole on every build, because a
-  follow-up can arrive days after the missed call.
+  and got through, within the follow-up window.
+  Incremental: a follow-up can arrive days after the missed call, so a build that rebuilds
+  the calls of (source, day) rebuilds the missed calls of that source's site from the
+  follow-up window before that day up to it (missed_call_rebuild_days); their follow-ups
+  are looked for among all calls of the site.
 -#}
 {% set follow_up_days = var('missed_call_follow_up_days', 7) %}
+-- depends_on: {{ ref('int_rebuild_scope') }}
+-- depends_on: {{ ref('stg_config__sources') }}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="
+            {% if is_incremental() %}
+            delete from {{ this }} as missed
+            using ({{ missed_call_rebuild_days() }}) as rebuilt
+            where missed.site_id = rebuilt.site_id and missed.call_date_local = rebuilt.call_date_local
+            {% endif %}
+        ",
+    )
+}}
 
 with calls as (
     select * from {{ ref('fct_calls') }}
 ),
 
+{% if is_incremental() %}
+rebuilt as (
+    {{ missed_call_rebuild_days() }}
+),
+
+{# the calls that can follow up a rebuilt missed call: from its day to the window after it #}
+follow_up_days as (
+    select
+        site_id,
+        min(call_date_local) as first_day,
+        cast({{ dbt.dateadd('day', follow_up_days + 1, 'max(call_date_local)') }} as date) as last_day
+    from rebuilt
+    group by site_id
+),
+{% endif %}
+
 missed as (
     select
-        call_id, site_id, source_name, call_date_local, started_at_utc, started_at_local,
-        caller_number_e164, company_number_e164, first_called_extension, queue_name, disposition, ring_seconds
+        calls.call_id, calls.site_id, calls.source_name, calls.call_date_local, calls.started_at_utc,
+        calls.started_at_local, calls.caller_number_e164, calls.company_number_e164, calls.first_called_extension,
+        calls.queue_name, calls.disposition, calls.ring_seconds
     from calls
-    where direction = 'inbound' and disposition <> 'answered'
+    {% if is_incremental() -%}
+    inner join rebuilt on calls.site_id = rebuilt.site_id and calls.call_date_local = rebuilt.call_date_local
+    {% endif -%}
+    where calls.direction = 'inbound' and calls.disposition <> 'answered'
 ),
 
 answered_contacts as (
     select
-        site_id,
-        started_at_utc,
-        call_id,
-        extension,
-        case when direction = 'outbound' then called_number_e164 else caller_number_e164 end as number_e164,
-        direction
+        calls.site_id,
+        calls.started_at_utc,
+        calls.call_id,
+        calls.extension,
+        case when calls.direction = 'outbound' then calls.called_number_e164 else calls.caller_number_e164 end
+            as number_e164,
+        calls.direction
     from calls
-    where disposition = 'answered' and direction in ('inbound', 'outbound')
+    {% if is_incremental() -%}
+    inner join follow_up_days
+        on calls.site_id = follow_up_days.site_id
+        and calls.call_date_local between follow_up_days.first_day and follow_up_days.last_day
+    {% endif -%}
+    where calls.disposition = 'answered' and calls.direction in ('inbound', 'outbound')
 ),
 
 follow_ups as (

@@ -1,5 +1,13 @@
+{#-
+  Every remote party a site's calls reached or came from (int_destinations_classified).
+  Incremental by destination: new ones appended, ones no call has any more removed.
+-#}
+{{ incremental_by_new_keys('destination_id', 'int_destinations_classified') }}
+
 with destinations as (
-    select * from {{ ref('int_destinations_classified') }}
+    select classified.*
+    from {{ ref('int_destinations_classified') }} as classified
+    where true {{ new_keys_only('classified.destination_id', 'destination_id') }}
 )
 
 select
