@@ -10,6 +10,7 @@ import duckdb
 
 from orchestration.serving import fingerprints
 from orchestration.serving.publish import current_publication, current_version, publish, published_version
+from tests.publish_support import published_content
 
 
 def _warehouse(path: Path, calls: int) -> None:
@@ -117,30 +118,6 @@ def _change_warehouse(path: Path) -> None:
     con.close()
 
 
-def _content(path: Path) -> dict[str, tuple]:
-    """Every table but the version row: its columns with types, row count and an order-independent hash."""
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
-        return {
-            table: (
-                con.execute(
-                    "SELECT list(column_name || ' ' || data_type ORDER BY column_index) "
-                    "FROM duckdb_columns() WHERE table_name = ?",
-                    [table],
-                ).fetchone(),
-                con.execute(
-                    "SELECT count(*), md5(string_agg(t::VARCHAR, '|' ORDER BY t::VARCHAR)) "
-                    f'FROM "{table}" t'
-                ).fetchone(),
-            )
-            for table in tables
-            if table != "_publication"
-        }
-    finally:
-        con.close()
-
-
 def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -168,7 +145,7 @@ def test_a_second_publish_rewrites_only_what_changed_and_equals_a_full_one(tmp_p
     assert second.summary().startswith(
         "published: 3 tables replaced, 5 day groups replaced in fct_calls, 1 kept"
     )
-    assert _content(second.path) == _content(publish(warehouse, tmp_path / "fresh").path)
+    assert published_content(second.path) == published_content(publish(warehouse, tmp_path / "fresh").path)
 
     assert _file_digest(first.path) == served_before  # the copy never wrote the served file
     assert reader.execute("SELECT count(*), sum(duration_s) FROM fct_calls").fetchone() == old_rows
@@ -182,7 +159,7 @@ def test_a_publish_with_nothing_changed_keeps_every_table(tmp_path: Path):
     first = publish(warehouse, published)
     again = publish(warehouse, published)
     assert again.incremental and set(again.kept) == set(first.tables) and not (again.replaced or again.groups)
-    assert again.tables == first.tables and _content(again.path) == _content(first.path)
+    assert again.tables == first.tables and published_content(again.path) == published_content(first.path)
 
 
 def test_a_table_whose_groups_mostly_changed_is_replaced_whole(tmp_path: Path):
@@ -194,7 +171,7 @@ def test_a_table_whose_groups_mostly_changed_is_replaced_whole(tmp_path: Path):
     con.close()
     second = publish(warehouse, published)
     assert "fct_calls" in second.replaced and not second.groups
-    assert _content(second.path) == _content(publish(warehouse, tmp_path / "fresh").path)
+    assert published_content(second.path) == published_content(publish(warehouse, tmp_path / "fresh").path)
 
 
 def test_fingerprints_of_another_duckdb_release_mean_a_full_copy(tmp_path: Path, monkeypatch):
@@ -204,7 +181,5 @@ def test_fingerprints_of_another_duckdb_release_mean_a_full_copy(tmp_path: Path,
     monkeypatch.setattr(fingerprints, "FINGERPRINT_KIND", "sum(hash(row)), duckdb 0.0")
     second = publish(warehouse, published)
     assert not second.incremental and set(second.created) == set(first.tables)
-    assert _content(second.path) == _content(first.path) | {
-        name: content for name, content in _content(second.path).items() if name.startswith("_publication_")
-    }
+    assert published_content(second.path) == published_content(first.path)
     assert not list(published.glob("*.partial"))
