@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-GROUP_KEYS = {"source_name": "VARCHAR", "call_date_local": "DATE"}
+DAY_KEY = "call_date_local"
+GROUP_KEYS = {"source_name": "VARCHAR", DAY_KEY: "DATE"}
 TABLES = "_publication_tables"
 GROUPS = "_publication_groups"
 STATE_PREFIX = "_publication"
@@ -163,13 +164,27 @@ def changed_groups(con: duckdb.DuckDBPyConnection, table: WarehouseTable) -> Gro
     return GroupChanges(rewritten, deleted, int(rows))
 
 
+def _day_prefilter(con: duckdb.DuckDBPyConnection, alias: str) -> str:
+    """SQL condition on the changed groups' days as constants, which DuckDB pushes into the scan."""
+    days = [day for (day,) in con.execute(f"SELECT DISTINCT {DAY_KEY} FROM {_CHANGED}").fetchall()]
+    known = [f"DATE '{day.isoformat()}'" for day in days if day is not None]
+    parts = [f"{alias}.{DAY_KEY} IN ({', '.join(known)})"] if known else []
+    if len(known) < len(days):
+        parts.append(f"{alias}.{DAY_KEY} IS NULL")
+    return "(" + " OR ".join(parts) + ")" if parts else "false"
+
+
 def rewrite_changed_groups(con: duckdb.DuckDBPyConnection, table: WarehouseTable) -> None:
     """Delete the changed groups' published rows and insert the warehouse's (``changed_groups`` first)."""
     target = f"main.{ident(table.name)}"
-    con.execute(f"DELETE FROM {target} AS p USING {_CHANGED} c WHERE {same_group('p', 'c')}")
+    con.execute(
+        f"DELETE FROM {target} AS p USING {_CHANGED} c "
+        f"WHERE {_day_prefilter(con, 'p')} AND {same_group('p', 'c')}"
+    )
     con.execute(
         f"INSERT INTO {target} SELECT t.* FROM {table.relation} t "
-        f"SEMI JOIN (SELECT * FROM {_CHANGED} WHERE in_warehouse) c ON {same_group('t', 'c')}"
+        f"SEMI JOIN (SELECT * FROM {_CHANGED} WHERE in_warehouse) c ON {same_group('t', 'c')} "
+        f"WHERE {_day_prefilter(con, 't')}"
     )
 
 

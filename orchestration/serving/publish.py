@@ -43,6 +43,9 @@ class Publication:
 
     def summary(self) -> str:
         """One line, e.g. ``published: 3 tables replaced, 12 day groups replaced, 15 kept (2.1 s)``."""
+        took = f"({self.seconds:.1f} s)"
+        if not self.incremental:
+            return f"published (full copy): {len(self.tables)} tables {took}"
         replaced = len(self.replaced) + len(self.created)
         parts = [f"{replaced} table{'s' if replaced != 1 else ''} replaced"]
         if self.groups:
@@ -50,8 +53,7 @@ class Publication:
         parts.append(f"{len(self.kept)} kept")
         if self.dropped:
             parts.append(f"{len(self.dropped)} dropped")
-        how = "" if self.incremental else " (full copy)"
-        return f"published{how}: {', '.join(parts)} ({self.seconds:.1f} s)"
+        return f"published: {', '.join(parts)} {took}"
 
 
 @dataclass(frozen=True)

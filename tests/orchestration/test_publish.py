@@ -71,7 +71,7 @@ DAYS, SOURCES = 10, ("pbx_a", "pbx_b", "pbx_c")
 
 
 def _call_warehouse(path: Path) -> None:
-    """Call facts in (source, day) groups (some rows without a source), two dimensions, a report."""
+    """Call facts in (source, day) groups (some without a source or day), two dimensions, reports."""
     con = duckdb.connect(str(path))
     con.execute("CREATE SCHEMA marts")
     con.execute("CREATE SCHEMA intermediate")
@@ -81,6 +81,7 @@ def _call_warehouse(path: Path) -> None:
         f"DATE '2026-01-01' + (range // 3 % {DAYS})::INTEGER AS call_date_local, "
         "(range % 600)::INTEGER AS duration_s, 'note ' || range AS note FROM range(900)"
     )
+    con.execute("INSERT INTO marts.fct_calls VALUES (9000, 'pbx_b', NULL, 5, 'no day')")
     con.execute(
         "CREATE TABLE marts.dim_extension AS "
         "SELECT 100 + range AS extension, 'Ext ' || range AS name FROM range(20)"
@@ -99,8 +100,8 @@ def _call_warehouse(path: Path) -> None:
 
 
 def _change_warehouse(path: Path) -> None:
-    """Two day groups and one day's rows without a source changed, one group gone, one new; a dim row
-    renamed, a column retyped, a table added and one dropped."""
+    """Two day groups, one day's rows without a source and the row without a day changed, one group
+    gone, one new; a dim row renamed, a column retyped, a table added and one dropped."""
     con = duckdb.connect(str(path))
     con.execute(
         "UPDATE marts.fct_calls SET duration_s = duration_s + 1 WHERE (source_name IS NULL "
@@ -111,6 +112,7 @@ def _change_warehouse(path: Path) -> None:
         "DELETE FROM marts.fct_calls WHERE source_name = 'pbx_c' AND call_date_local = DATE '2026-01-09'"
     )
     con.execute("INSERT INTO marts.fct_calls VALUES (5000, 'pbx_a', DATE '2026-01-20', 60, 'new day')")
+    con.execute("UPDATE marts.fct_calls SET note = 'still no day' WHERE call_date_local IS NULL")
     con.execute("UPDATE marts.dim_extension SET name = 'Reception' WHERE extension = 105")
     con.execute("ALTER TABLE marts.rpt_calls_daily ALTER calls TYPE BIGINT")
     con.execute("CREATE TABLE marts.dim_trunk AS SELECT range AS trunk_id FROM range(3)")
@@ -127,7 +129,8 @@ def test_a_second_publish_rewrites_only_what_changed_and_equals_a_full_one(tmp_p
     _call_warehouse(warehouse)
     first = publish(warehouse, published)
     assert not first.incremental and set(first.created) == set(first.tables) and not first.kept
-    assert first.tables["fct_calls"] == 900 and "_publication_tables" not in first.tables
+    assert first.tables["fct_calls"] == 901 and "_publication_tables" not in first.tables
+    assert first.summary().startswith("published (full copy): 5 tables (")
 
     served_before = _file_digest(first.path)
     reader = duckdb.connect(str(first.path), read_only=True)
@@ -136,14 +139,14 @@ def test_a_second_publish_rewrites_only_what_changed_and_equals_a_full_one(tmp_p
     second = publish(warehouse, published)
 
     assert second.incremental and current_publication(published) == second.path
-    # 2 changed groups, one day without a source, one group deleted and one new
-    assert second.groups == {"fct_calls": 5}
+    # 2 changed groups, one day without a source, the row without a day, a group deleted, one new
+    assert second.groups == {"fct_calls": 6}
     assert set(second.replaced) == {"dim_extension", "rpt_calls_daily"}
     assert (
         second.created == ("dim_trunk",) and second.dropped == ("rpt_old",) and second.kept == ("dim_date",)
     )
     assert second.summary().startswith(
-        "published: 3 tables replaced, 5 day groups replaced in fct_calls, 1 kept"
+        "published: 3 tables replaced, 6 day groups replaced in fct_calls, 1 kept"
     )
     assert published_content(second.path) == published_content(publish(warehouse, tmp_path / "fresh").path)
 
