@@ -24,6 +24,11 @@ POINTER_NAME = "CURRENT"
 PUBLISHED_SCHEMAS = ("marts",)
 KEEP_VERSIONS = 5
 REPLACE_FRACTION = 0.5  # a table whose changed groups hold more of its rows is replaced whole
+COMPACT_FREE_FRACTION = 0.3  # a new version with more of its blocks free is rewritten without them
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,7 @@ class Publication:
     replaced: tuple[str, ...] = ()  # rewritten whole: columns or rows changed
     groups: dict[str, int] = field(default_factory=dict)  # table -> day groups rewritten or deleted
     dropped: tuple[str, ...] = ()
+    compacted: bool = False  # rewritten without the free blocks its replaced tables left
     seconds: float = 0.0
 
     def summary(self) -> str:
@@ -46,13 +52,15 @@ class Publication:
         took = f"({self.seconds:.1f} s)"
         if not self.incremental:
             return f"published (full copy): {len(self.tables)} tables {took}"
-        replaced = len(self.replaced) + len(self.created)
-        parts = [f"{replaced} table{'s' if replaced != 1 else ''} replaced"]
+        parts = [f"{_count(len(self.replaced) + len(self.created), 'table')} replaced"]
         if self.groups:
-            parts.append(f"{sum(self.groups.values())} day groups replaced in {', '.join(self.groups)}")
+            groups = _count(sum(self.groups.values()), "day group")
+            parts.append(f"{groups} replaced in {', '.join(self.groups)}")
         parts.append(f"{len(self.kept)} kept")
         if self.dropped:
             parts.append(f"{len(self.dropped)} dropped")
+        if self.compacted:
+            parts.append("compacted")
         return f"published: {', '.join(parts)} {took}"
 
 
@@ -194,10 +202,33 @@ def _prune(published_dir: Path, keep: int) -> None:
             old.unlink(missing_ok=True)
 
 
+def _free_fraction(con: duckdb.DuckDBPyConnection) -> float:
+    total, free = con.execute(
+        "SELECT total_blocks, free_blocks FROM pragma_database_size() "
+        "WHERE database_name = current_database()"
+    ).fetchall()[0]
+    return free / total if total else 0.0
+
+
+def _compact(partial: Path) -> None:
+    """Rewrite ``partial`` without its free blocks: its tables copied into a fresh file that replaces it."""
+    compact = partial.with_name(partial.stem + ".compact.partial")
+    compact.unlink(missing_ok=True)
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH '{_quote(partial)}' AS source (READ_ONLY)")
+        con.execute(f"ATTACH '{_quote(compact)}' AS compact")
+        con.execute("COPY FROM DATABASE source TO compact")
+    finally:
+        con.close()
+    os.replace(compact, partial)
+
+
 def _write(
     partial: Path, base: Path | None, warehouse_path: Path, version: str, now: datetime
-) -> tuple[_Changes, bool]:
-    """Build the new version in ``partial``: changes applied, version recorded, checkpointed."""
+) -> tuple[_Changes, bool, bool]:
+    """Build the new version in ``partial``: changes applied, version recorded, checkpointed, compacted
+    when replaced tables left much of the copy free. Returns the changes, incremental, compacted."""
     con, incremental = _open_partial(partial, base)
     try:
         changes = _update_marts(con, warehouse_path)
@@ -207,9 +238,12 @@ def _write(
             [version, now.isoformat(), fp.FINGERPRINT_KIND],
         )
         con.execute("CHECKPOINT")
+        bloated = _free_fraction(con) > COMPACT_FREE_FRACTION
     finally:
         con.close()
-    return changes, incremental
+    if bloated:
+        _compact(partial)
+    return changes, incremental, bloated
 
 
 def publish(warehouse_path: Path, published_dir: Path, keep: int = KEEP_VERSIONS) -> Publication:
@@ -226,7 +260,8 @@ def publish(warehouse_path: Path, published_dir: Path, keep: int = KEEP_VERSIONS
     version = now.strftime("%Y%m%dT%H%M%S%fZ")
     target = published_dir / f"ringledger-{version}.duckdb"
     partial = target.with_name(target.name + ".partial")
-    changes, incremental = _write(partial, current_publication(published_dir), warehouse_path, version, now)
+    base = current_publication(published_dir)
+    changes, incremental, compacted = _write(partial, base, warehouse_path, version, now)
     os.replace(partial, target)
     _switch_pointer(published_dir, target)
     _prune(published_dir, keep)
@@ -240,5 +275,6 @@ def publish(warehouse_path: Path, published_dir: Path, keep: int = KEEP_VERSIONS
         replaced=tuple(changes.replaced),
         groups=changes.groups,
         dropped=tuple(changes.dropped),
+        compacted=compacted,
         seconds=time.monotonic() - started,
     )

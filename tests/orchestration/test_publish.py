@@ -186,3 +186,30 @@ def test_fingerprints_of_another_duckdb_release_mean_a_full_copy(tmp_path: Path,
     assert not second.incremental and set(second.created) == set(first.tables)
     assert published_content(second.path) == published_content(first.path)
     assert not list(published.glob("*.partial"))
+
+
+def test_a_version_left_mostly_free_by_a_replaced_table_is_compacted(tmp_path: Path):
+    warehouse, published = tmp_path / "w.duckdb", tmp_path / "published"
+    con = duckdb.connect(str(warehouse))
+    con.execute("CREATE SCHEMA marts")
+    con.execute(
+        "CREATE TABLE marts.fct_calls AS SELECT range AS call_id, ['a', 'b'][range % 2 + 1] AS source_name, "
+        "DATE '2026-01-01' + (range % 10)::INTEGER AS call_date_local, md5(range::VARCHAR) AS note "
+        "FROM range(300000)"
+    )
+    con.close()
+    first = publish(warehouse, published)
+    con = duckdb.connect(str(warehouse))
+    con.execute("UPDATE marts.fct_calls SET note = upper(note)")  # every group: replaced whole
+    con.close()
+    second = publish(warehouse, published)
+    fresh = publish(warehouse, tmp_path / "fresh")
+    assert (
+        second.replaced == ("fct_calls",)
+        and second.compacted
+        and second.summary().endswith(f"compacted ({second.seconds:.1f} s)")
+    )
+    assert second.path.stat().st_size <= 1.1 * fresh.path.stat().st_size  # not twice first's
+    assert fresh.path.stat().st_size <= 1.1 * first.path.stat().st_size
+    assert published_content(second.path) == published_content(fresh.path)
+    assert not list(published.glob("*.partial"))
