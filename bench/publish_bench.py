@@ -5,7 +5,8 @@ builds a synthetic warehouse in WORK_DIR (once; a fct_calls-like table of ~25 mi
 90 days x 3 sources, a legs-like table, small dimensions and a daily report), then, for the
 publish of git REF and the publish of this tree, times (a) a first publish, (b) a republish with
 nothing changed, (c) a republish after one local day's rows were replaced (deleted and inserted
-again, changed), and then K more such days one after another, with the published file's size.
+again, changed), K more such days one after another, and (d) a republish after every call
+changed (fct_calls replaced whole, then compacted), with the published file's size.
 Prints JSON lines.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -22,6 +24,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import duckdb
 
@@ -123,19 +126,29 @@ def old_publish(ref: str) -> ModuleType:
     return module
 
 
-def _timed(label: str, impl: str, run: Callable[[], object]) -> None:
+def _timed(label: str, impl: str, run: Callable[[], Any]) -> None:
     started = time.perf_counter()
     publication = run()
     seconds = time.perf_counter() - started
-    path = Path(getattr(publication, "path"))
+    path = Path(publication.path)
     summary = getattr(publication, "summary", lambda: "")()
     line = {"impl": impl, "step": label, "seconds": round(seconds, 2), "file_mb": path.stat().st_size >> 20}
     print(json.dumps(line | ({"summary": summary} if summary else {})), flush=True)
 
 
+def change_every_call(path: Path, delta: int) -> None:
+    """Every call's duration moved by delta: every group of fct_calls differs."""
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("UPDATE marts.fct_calls SET duration_s = duration_s + ?", [delta])
+    finally:
+        con.close()
+
+
 def run_impl(impl: str, publish: Callable[..., object], warehouse: Path, out: Path, changed: int) -> None:
-    """The three timed publishes, then ``changed`` more changed days, for one implementation."""
+    """The three timed publishes, ``changed`` more changed days, then every call changed."""
     published = out / f"published-{impl}"
+    shutil.rmtree(published, ignore_errors=True)
     _timed("a first publish", impl, lambda: publish(warehouse, published))
     _timed("b nothing changed", impl, lambda: publish(warehouse, published))
     for n in range(1 + changed):
@@ -144,6 +157,9 @@ def run_impl(impl: str, publish: Callable[..., object], warehouse: Path, out: Pa
         _timed(f"c one day replaced ({day})", impl, lambda: publish(warehouse, published))
     for n in range(1 + changed):
         replace_day(warehouse, FIRST_DAY + timedelta(days=DAYS - 1 - n), -1)
+    change_every_call(warehouse, 1)
+    _timed("d every call changed", impl, lambda: publish(warehouse, published))
+    change_every_call(warehouse, -1)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,6 +23,7 @@ FINGERPRINT_KIND = f"sum(hash(row)), duckdb {duckdb.__version__}"
 _WAREHOUSE_GROUPS = "_warehouse_groups"  # temp: the warehouse table's groups being compared
 _CHANGED = "_changed_groups"  # temp: groups that differ, and whether the warehouse still has them
 Columns = tuple[tuple[str, str], ...]  # (name, type) in order
+_ROW = "_fingerprint_row"  # the alias whose hash is a row's (a column of that name would shadow it)
 _SAME_GROUP = " AND ".join(f"{{a}}.{key} IS NOT DISTINCT FROM {{b}}.{key}" for key in GROUP_KEYS)
 
 
@@ -133,12 +134,12 @@ def _fingerprint(row: tuple) -> Fingerprint:
 def of_table(con: duckdb.DuckDBPyConnection, table: WarehouseTable) -> Fingerprint:
     """The warehouse table's fingerprint; for a grouped one, its groups' go into a temp table first."""
     if not table.grouped:
-        row = con.execute(f"SELECT count(*), sum(hash(t)) FROM {table.relation} t").fetchall()[0]
+        row = con.execute(f"SELECT count(*), sum(hash({_ROW})) FROM {table.relation} {_ROW}").fetchall()[0]
         return _fingerprint(row)
     keys = ", ".join(GROUP_KEYS)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {_WAREHOUSE_GROUPS} AS SELECT {keys}, count(*) AS row_count, "
-        f"sum(hash(t)) AS hash_sum FROM {table.relation} t GROUP BY ALL"
+        f"sum(hash({_ROW})) AS hash_sum FROM {table.relation} {_ROW} GROUP BY ALL"
     )
     return _fingerprint(
         con.execute(f"SELECT sum(row_count), sum(hash_sum) FROM {_WAREHOUSE_GROUPS}").fetchall()[0]

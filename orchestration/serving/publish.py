@@ -167,8 +167,9 @@ def _update_marts(con: duckdb.DuckDBPyConnection, warehouse_path: Path) -> _Chan
             _update_table(con, table, published.get(table.name), previous.get(table.name), changes)
         for name in sorted(set(published) - {table.name for table in tables}):
             con.execute(f"DROP TABLE main.{fp.ident(name)}")
-            fp.forget(con, name)
             changes.dropped.append(name)
+        for name in set(previous) - {table.name for table in tables}:
+            fp.forget(con, name)
     finally:
         con.execute("DETACH warehouse")
     return changes
