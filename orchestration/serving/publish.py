@@ -44,7 +44,7 @@ class Publication:
     replaced: tuple[str, ...] = ()  # rewritten whole: columns or rows changed
     groups: dict[str, int] = field(default_factory=dict)  # table -> day groups rewritten or deleted
     dropped: tuple[str, ...] = ()
-    compacted: bool = False  # rewritten without the free blocks its replaced tables left
+    compacted: bool = False  # rewritten without the free blocks dropped tables left
     seconds: float = 0.0
 
     def summary(self) -> str:
@@ -114,8 +114,16 @@ def _quote(value: object) -> str:
     return str(value).replace("'", "''")
 
 
-def _replace(con: duckdb.DuckDBPyConnection, table: fp.WarehouseTable) -> None:
-    con.execute(f"CREATE OR REPLACE TABLE main.{fp.ident(table.name)} AS SELECT * FROM {table.relation}")
+def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a table and checkpoint, so that what is written next reuses its blocks."""
+    con.execute(f"DROP TABLE IF EXISTS main.{fp.ident(name)}")
+    con.execute("CHECKPOINT")
+
+
+def _replace(con: duckdb.DuckDBPyConnection, table: fp.WarehouseTable, existing: bool = True) -> None:
+    if existing:
+        _drop(con, table.name)
+    con.execute(f"CREATE TABLE main.{fp.ident(table.name)} AS SELECT * FROM {table.relation}")
 
 
 def _update_table(
@@ -129,7 +137,7 @@ def _update_table(
     fingerprint = fp.of_table(con, table)
     changes.rows[table.name] = fingerprint.rows
     if columns is None:
-        _replace(con, table)
+        _replace(con, table, existing=False)
         changes.created.append(table.name)
     elif columns != table.columns or previous is None or not table.grouped and previous != fingerprint:
         _replace(con, table)
@@ -163,13 +171,14 @@ def _update_marts(con: duckdb.DuckDBPyConnection, warehouse_path: Path) -> _Chan
         published, previous = fp.published_columns(con), fp.stored(con)
         tables = fp.warehouse_tables(con, PUBLISHED_SCHEMAS)
         changes = _Changes()
+        wanted = {table.name for table in tables}
+        for name in sorted(set(published) - wanted):
+            _drop(con, name)  # first, so that the tables written next reuse its blocks
+            changes.dropped.append(name)
+        for name in set(previous) - wanted:
+            fp.forget(con, name)
         for table in tables:
             _update_table(con, table, published.get(table.name), previous.get(table.name), changes)
-        for name in sorted(set(published) - {table.name for table in tables}):
-            con.execute(f"DROP TABLE main.{fp.ident(name)}")
-            changes.dropped.append(name)
-        for name in set(previous) - {table.name for table in tables}:
-            fp.forget(con, name)
     finally:
         con.execute("DETACH warehouse")
     return changes

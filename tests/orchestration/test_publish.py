@@ -188,28 +188,45 @@ def test_fingerprints_of_another_duckdb_release_mean_a_full_copy(tmp_path: Path,
     assert not list(published.glob("*.partial"))
 
 
-def test_a_version_left_mostly_free_by_a_replaced_table_is_compacted(tmp_path: Path):
-    warehouse, published = tmp_path / "w.duckdb", tmp_path / "published"
-    con = duckdb.connect(str(warehouse))
+def _big_warehouse(path: Path) -> None:
+    con = duckdb.connect(str(path))
     con.execute("CREATE SCHEMA marts")
-    con.execute(
-        "CREATE TABLE marts.fct_calls AS SELECT range AS call_id, ['a', 'b'][range % 2 + 1] AS source_name, "
-        "DATE '2026-01-01' + (range % 10)::INTEGER AS call_date_local, md5(range::VARCHAR) AS note "
-        "FROM range(300000)"
-    )
+    for table in ("fct_calls", "fct_call_legs"):
+        con.execute(
+            f"CREATE TABLE marts.{table} AS SELECT range AS call_id, "
+            "['a', 'b'][range % 2 + 1] AS source_name, "
+            "DATE '2026-01-01' + (range % 10)::INTEGER AS call_date_local, "
+            "md5(range::VARCHAR) AS note FROM range(300000)"
+        )
     con.close()
+
+
+def test_a_table_replaced_whole_reuses_the_blocks_of_its_old_rows(tmp_path: Path):
+    warehouse, published = tmp_path / "w.duckdb", tmp_path / "published"
+    _big_warehouse(warehouse)
     first = publish(warehouse, published)
     con = duckdb.connect(str(warehouse))
     con.execute("UPDATE marts.fct_calls SET note = upper(note)")  # every group: replaced whole
     con.close()
     second = publish(warehouse, published)
     fresh = publish(warehouse, tmp_path / "fresh")
-    assert (
-        second.replaced == ("fct_calls",)
-        and second.compacted
-        and second.summary().endswith(f"compacted ({second.seconds:.1f} s)")
-    )
-    assert second.path.stat().st_size <= 1.1 * fresh.path.stat().st_size  # not twice first's
+    assert second.replaced == ("fct_calls",) and second.kept == ("fct_call_legs",) and not second.compacted
+    assert second.path.stat().st_size <= 1.1 * fresh.path.stat().st_size  # not first's and fresh's
     assert fresh.path.stat().st_size <= 1.1 * first.path.stat().st_size
+    assert published_content(second.path) == published_content(fresh.path)
+
+
+def test_a_version_left_mostly_free_by_a_dropped_table_is_compacted(tmp_path: Path):
+    warehouse, published = tmp_path / "w.duckdb", tmp_path / "published"
+    _big_warehouse(warehouse)
+    publish(warehouse, published)
+    con = duckdb.connect(str(warehouse))
+    con.execute("DROP TABLE marts.fct_call_legs")
+    con.close()
+    second = publish(warehouse, published)
+    fresh = publish(warehouse, tmp_path / "fresh")
+    assert second.dropped == ("fct_call_legs",) and second.compacted
+    assert second.summary().endswith(f"compacted ({second.seconds:.1f} s)")
+    assert second.path.stat().st_size <= 1.1 * fresh.path.stat().st_size
     assert published_content(second.path) == published_content(fresh.path)
     assert not list(published.glob("*.partial"))
