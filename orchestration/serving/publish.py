@@ -121,6 +121,7 @@ def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
 
 
 def _replace(con: duckdb.DuckDBPyConnection, table: fp.WarehouseTable, existing: bool = True) -> None:
+    """Copy the warehouse table whole, in place of the published one when ``existing``."""
     if existing:
         _drop(con, table.name)
     con.execute(f"CREATE TABLE main.{fp.ident(table.name)} AS SELECT * FROM {table.relation}")
@@ -139,7 +140,7 @@ def _update_table(
     if columns is None:
         _replace(con, table, existing=False)
         changes.created.append(table.name)
-    elif columns != table.columns or previous is None or not table.grouped and previous != fingerprint:
+    elif columns != table.columns or previous is None or (not table.grouped and previous != fingerprint):
         _replace(con, table)
         changes.replaced.append(table.name)
     elif previous == fingerprint:
@@ -238,7 +239,7 @@ def _write(
     partial: Path, base: Path | None, warehouse_path: Path, version: str, now: datetime
 ) -> tuple[_Changes, bool, bool]:
     """Build the new version in ``partial``: changes applied, version recorded, checkpointed, compacted
-    when replaced tables left much of the copy free. Returns the changes, incremental, compacted."""
+    when dropped tables left much of the copy free. Returns the changes, incremental, compacted."""
     con, incremental = _open_partial(partial, base)
     try:
         changes = _update_marts(con, warehouse_path)
