@@ -19,7 +19,7 @@ PUBLISHED = dg.AssetKey(["serving", "published_marts"])
 SUMMARY = "summary"
 
 
-def publication_metadata(publication: Publication) -> dict[str, dg.RawMetadataValue]:
+def publication_metadata(publication: Publication) -> "dict[str, dg.RawMetadataValue]":
     """What a publish did, for its materialization: version, path, what it kept and rewrote, rows."""
     return {
         "version": publication.version,
