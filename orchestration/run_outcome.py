@@ -13,7 +13,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.defs.publish import PUBLISHED
+from orchestration.defs.publish import PUBLISHED, SUMMARY
 from orchestration.findings import Finding, findings_lines, read_findings
 from orchestration.serving.publish import PublishedVersion, current_version
 
@@ -39,6 +39,7 @@ class RunOutcome:
     warnings: list[CheckFailure]
     failed_steps: list[str]
     findings: list[Finding]
+    publish_summary: str | None = None  # what the publish kept and rewrote, and its time
 
 
 def _failure(evaluation: dg.AssetCheckEvaluation) -> CheckFailure:
@@ -56,7 +57,8 @@ def _failure(evaluation: dg.AssetCheckEvaluation) -> CheckFailure:
 def outcome_of(result: dg.ExecuteInProcessResult, published_dir: Path) -> RunOutcome:
     """Read a finished run: its failed checks, failed steps, whether it published, what is served."""
     failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
-    published = any(e.asset_key == PUBLISHED for e in result.get_asset_materialization_events())
+    publishes = [e for e in result.get_asset_materialization_events() if e.asset_key == PUBLISHED]
+    published = bool(publishes)
     served = current_version(published_dir)
     return RunOutcome(
         run_id=result.run_id,
@@ -67,7 +69,13 @@ def outcome_of(result: dg.ExecuteInProcessResult, published_dir: Path) -> RunOut
         warnings=[_failure(e) for e in failed if e.severity == dg.AssetCheckSeverity.WARN],
         failed_steps=[_step_failure(event) for event in result.get_step_failure_events()],
         findings=read_findings(served.path) if published and served else [],
+        publish_summary=_summary(publishes[-1]) if publishes else None,
     )
+
+
+def _summary(event: dg.DagsterEvent) -> str | None:
+    value = event.materialization.metadata.get(SUMMARY)
+    return None if value is None else str(value.value)
 
 
 def _step_failure(event: dg.DagsterEvent) -> str:
@@ -104,6 +112,8 @@ def report_lines(outcome: RunOutcome) -> list[str]:
     lines += findings_lines(outcome.findings)
     if outcome.served:
         lines.append(f"published version {outcome.served.version} ({outcome.served.path})")
+    if outcome.publish_summary:
+        lines.append(outcome.publish_summary)
     return lines
 
 

@@ -15,8 +15,9 @@ import duckdb
 import pytest
 
 from ingestion.config.settings import Settings
-from orchestration.serving.publish import current_publication
+from orchestration.serving.publish import current_publication, publish
 from tests.conftest import run_ringledger
+from tests.publish_support import published_content
 
 pytestmark = pytest.mark.slow
 
@@ -101,11 +102,15 @@ def test_running_the_pipeline_again_adds_nothing(published_demo: Settings, tmp_p
         _published(published_demo).execute("SELECT count(*), sum(talk_seconds) FROM fct_calls").fetchone()
     )
     first = current_publication(published_demo.published_dir)
-    run_ringledger(published_demo, "pipeline")
+    output = run_ringledger(published_demo, "pipeline")
     second = current_publication(published_demo.published_dir)
-    assert second != first  # a new version was published ...
+    assert second is not None and second != first  # a new version was published ...
     after = _published(published_demo).execute("SELECT count(*), sum(talk_seconds) FROM fct_calls").fetchone()
     assert after == before  # ... with the same facts
+    # ... from a copy of the first, what changed rewritten: the same as a full copy of the warehouse
+    assert "published: " in output and "(full copy)" not in output
+    fresh = publish(published_demo.warehouse_path, tmp_path / "fresh")
+    assert published_content(second) == published_content(fresh.path)
     manifest = (published_demo.landing_dir / "manifest.jsonl").read_text().splitlines()
     assert len(manifest) == len({json.loads(line)["sha256"] for line in manifest})
 

@@ -13,9 +13,26 @@ from dagster_dbt import get_asset_key_for_model
 from orchestration.defs import transform
 from orchestration.findings import FINDINGS_TABLE, findings_metadata, read_findings
 from orchestration.resources import LocationsResource, WarehouseResource
-from orchestration.serving.publish import publish
+from orchestration.serving.publish import Publication, publish
 
 PUBLISHED = dg.AssetKey(["serving", "published_marts"])
+SUMMARY = "summary"
+
+
+def publication_metadata(publication: Publication) -> "dict[str, dg.RawMetadataValue]":
+    """What a publish did, for its materialization: version, path, what it kept and rewrote, rows."""
+    return {
+        "version": publication.version,
+        "path": str(publication.path),
+        SUMMARY: publication.summary(),
+        "incremental": publication.incremental,
+        "tables_kept": len(publication.kept),
+        "tables_replaced": len(publication.replaced) + len(publication.created),
+        "tables_dropped": len(publication.dropped),
+        "day_groups_replaced": sum(publication.groups.values()),
+        "seconds": round(publication.seconds, 2),
+        **{f"rows_{table}": count for table, count in publication.tables.items()},
+    }
 
 
 def published_marts_asset() -> dg.AssetsDefinition:
@@ -32,9 +49,7 @@ def published_marts_asset() -> dg.AssetsDefinition:
         publication = publish(Path(warehouse.path), locations.published_path)
         return dg.MaterializeResult(
             metadata={
-                "version": publication.version,
-                "path": str(publication.path),
-                **{f"rows_{table}": count for table, count in publication.tables.items()},
+                **publication_metadata(publication),
                 **findings_metadata(read_findings(publication.path)),
             }
         )

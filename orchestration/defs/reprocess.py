@@ -67,7 +67,7 @@ with warnings.catch_warnings():
             dbt_reprocess_args(days.start, days.end, config.source), manifest=dbt_project().manifest_path
         ).wait()
         publication = publish(Path(warehouse.path), locations.published_path)
-        context.log.info(f"published {publication.path}")
+        context.log.info(f"{publication.summary()}: {publication.path}")
 
 
 reprocess_job = dg.define_asset_job(

@@ -10,22 +10,58 @@ are pruned, keeping a few for readers still attached to them.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import shutil
+import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
+from orchestration.serving import fingerprints as fp
+
 POINTER_NAME = "CURRENT"
 PUBLISHED_SCHEMAS = ("marts",)
 KEEP_VERSIONS = 5
+REPLACE_FRACTION = 0.5  # a table whose changed groups hold more of its rows is replaced whole
+COMPACT_FREE_FRACTION = 0.3  # a new version with more of its blocks free is rewritten without them
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 @dataclass(frozen=True)
 class Publication:
+    """A new published version: its file, its tables' row counts, and what changed from the last one."""
+
     path: Path
     version: str
     tables: dict[str, int]
+    incremental: bool = False  # started as a copy of the previous version
+    kept: tuple[str, ...] = ()
+    created: tuple[str, ...] = ()
+    replaced: tuple[str, ...] = ()  # rewritten whole: columns or rows changed
+    groups: dict[str, int] = field(default_factory=dict)  # table -> day groups rewritten or deleted
+    dropped: tuple[str, ...] = ()
+    compacted: bool = False  # rewritten without the free blocks dropped tables left
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        """One line, e.g. ``published: 3 tables replaced, 12 day groups replaced, 15 kept (2.1 s)``."""
+        took = f"({self.seconds:.1f} s)"
+        if not self.incremental:
+            return f"published (full copy): {len(self.tables)} tables {took}"
+        parts = [f"{_count(len(self.replaced) + len(self.created), 'table')} replaced"]
+        if self.groups:
+            groups = _count(sum(self.groups.values()), "day group")
+            parts.append(f"{groups} replaced in {', '.join(self.groups)}")
+        parts.append(f"{len(self.kept)} kept")
+        if self.dropped:
+            parts.append(f"{len(self.dropped)} dropped")
+        if self.compacted:
+            parts.append("compacted")
+        return f"published: {', '.join(parts)} {took}"
 
 
 @dataclass(frozen=True)
@@ -62,25 +98,104 @@ def current_version(published_dir: Path) -> PublishedVersion | None:
     return published_version(path) if path is not None and path.exists() else None
 
 
+@dataclass
+class _Changes:
+    """What a publish did to each table, collected as it goes."""
+
+    rows: dict[str, int] = field(default_factory=dict)
+    kept: list[str] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    groups: dict[str, int] = field(default_factory=dict)
+    dropped: list[str] = field(default_factory=list)
+
+
 def _quote(value: object) -> str:
     return str(value).replace("'", "''")
 
 
-def _copy_marts(con: duckdb.DuckDBPyConnection, warehouse_path: Path) -> dict[str, int]:
+def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a table and checkpoint, so that what is written next reuses its blocks."""
+    con.execute(f"DROP TABLE IF EXISTS main.{fp.ident(name)}")
+    con.execute("CHECKPOINT")
+
+
+def _replace(con: duckdb.DuckDBPyConnection, table: fp.WarehouseTable, existing: bool = True) -> None:
+    """Copy the warehouse table whole, in place of the published one when ``existing``."""
+    if existing:
+        _drop(con, table.name)
+    con.execute(f"CREATE TABLE main.{fp.ident(table.name)} AS SELECT * FROM {table.relation}")
+
+
+def _update_table(
+    con: duckdb.DuckDBPyConnection,
+    table: fp.WarehouseTable,
+    columns: fp.Columns | None,
+    previous: fp.Fingerprint | None,
+    changes: _Changes,
+) -> None:
+    """Make one published table equal the warehouse's: keep it, rewrite its changed groups, or replace it."""
+    fingerprint = fp.of_table(con, table)
+    changes.rows[table.name] = fingerprint.rows
+    if columns is None:
+        _replace(con, table, existing=False)
+        changes.created.append(table.name)
+    elif columns != table.columns or previous is None or (not table.grouped and previous != fingerprint):
+        _replace(con, table)
+        changes.replaced.append(table.name)
+    elif previous == fingerprint:
+        changes.kept.append(table.name)
+        return
+    else:
+        _update_groups(con, table, fingerprint, changes)
+    fp.store(con, table, fingerprint)
+
+
+def _update_groups(
+    con: duckdb.DuckDBPyConnection, table: fp.WarehouseTable, fingerprint: fp.Fingerprint, changes: _Changes
+) -> None:
+    """Rewrite the groups that differ, or the whole table when they hold most of its rows."""
+    groups = fp.changed_groups(con, table)
+    if groups.warehouse_rows > REPLACE_FRACTION * fingerprint.rows:
+        _replace(con, table)
+        changes.replaced.append(table.name)
+    else:
+        fp.rewrite_changed_groups(con, table)
+        changes.groups[table.name] = groups.rewritten + groups.deleted
+
+
+def _update_marts(con: duckdb.DuckDBPyConnection, warehouse_path: Path) -> _Changes:
+    """Make the open file's tables equal the warehouse marts, with their fingerprints stored."""
     con.execute(f"ATTACH '{_quote(warehouse_path)}' AS warehouse (READ_ONLY)")
     try:
-        names = con.execute(
-            "SELECT schema_name, table_name FROM duckdb_tables() "
-            "WHERE database_name = 'warehouse' AND list_contains(?, schema_name) ORDER BY 2",
-            [list(PUBLISHED_SCHEMAS)],
-        ).fetchall()
-        counts = {}
-        for schema, table in names:
-            con.execute(f'CREATE TABLE main."{table}" AS SELECT * FROM warehouse."{schema}"."{table}"')
-            counts[table] = con.execute(f'SELECT count(*) FROM main."{table}"').fetchall()[0][0]
+        fp.create_state(con)
+        published, previous = fp.published_columns(con), fp.stored(con)
+        tables = fp.warehouse_tables(con, PUBLISHED_SCHEMAS)
+        changes = _Changes()
+        wanted = {table.name for table in tables}
+        for name in sorted(set(published) - wanted):
+            _drop(con, name)  # first, so that the tables written next reuse its blocks
+            changes.dropped.append(name)
+        for name in set(previous) - wanted:
+            fp.forget(con, name)
+        for table in tables:
+            _update_table(con, table, published.get(table.name), previous.get(table.name), changes)
     finally:
         con.execute("DETACH warehouse")
-    return counts
+    return changes
+
+
+def _open_partial(partial: Path, base: Path | None) -> tuple[duckdb.DuckDBPyConnection, bool]:
+    """The new version's file, open: a copy of ``base`` when its fingerprints can be used, else empty."""
+    partial.unlink(missing_ok=True)
+    if base is not None and base.exists():
+        shutil.copyfile(base, partial)
+        con = duckdb.connect(str(partial))
+        if fp.has_state(con):
+            return con, True
+        con.close()
+        partial.unlink()
+    return duckdb.connect(str(partial)), False
 
 
 def _switch_pointer(published_dir: Path, target: Path) -> None:
@@ -98,27 +213,79 @@ def _prune(published_dir: Path, keep: int) -> None:
             old.unlink(missing_ok=True)
 
 
+def _free_fraction(con: duckdb.DuckDBPyConnection) -> float:
+    total, free = con.execute(
+        "SELECT total_blocks, free_blocks FROM pragma_database_size() "
+        "WHERE database_name = current_database()"
+    ).fetchall()[0]
+    return free / total if total else 0.0
+
+
+def _compact(partial: Path) -> None:
+    """Rewrite ``partial`` without its free blocks: its tables copied into a fresh file that replaces it."""
+    compact = partial.with_name(partial.stem + ".compact.partial")
+    compact.unlink(missing_ok=True)
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH '{_quote(partial)}' AS source (READ_ONLY)")
+        con.execute(f"ATTACH '{_quote(compact)}' AS compact")
+        con.execute("COPY FROM DATABASE source TO compact")
+    finally:
+        con.close()
+    os.replace(compact, partial)
+
+
+def _write(
+    partial: Path, base: Path | None, warehouse_path: Path, version: str, now: datetime
+) -> tuple[_Changes, bool, bool]:
+    """Build the new version in ``partial``: changes applied, version recorded, checkpointed, compacted
+    when dropped tables left much of the copy free. Returns the changes, incremental, compacted."""
+    con, incremental = _open_partial(partial, base)
+    try:
+        changes = _update_marts(con, warehouse_path)
+        con.execute(
+            "CREATE OR REPLACE TABLE main._publication AS "
+            "SELECT ? AS version, ?::TIMESTAMPTZ AS published_at, ? AS fingerprints",
+            [version, now.isoformat(), fp.FINGERPRINT_KIND],
+        )
+        con.execute("CHECKPOINT")
+        bloated = _free_fraction(con) > COMPACT_FREE_FRACTION
+    finally:
+        con.close()
+    if bloated:
+        _compact(partial)
+    return changes, incremental, bloated
+
+
 def publish(warehouse_path: Path, published_dir: Path, keep: int = KEEP_VERSIONS) -> Publication:
-    """Copy the marts into a new versioned file and make it current."""
+    """Make a new versioned file equal to the marts and make it current.
+
+    It starts as a copy of the current version when that one has usable fingerprints, and only
+    the tables and day groups that differ are rewritten; otherwise every table is copied.
+    """
     if not warehouse_path.exists():
         raise FileNotFoundError(f"{warehouse_path}: no warehouse to publish; run the pipeline first")
+    started = time.monotonic()
     published_dir.mkdir(parents=True, exist_ok=True)
     now = datetime.now(UTC)
     version = now.strftime("%Y%m%dT%H%M%S%fZ")
     target = published_dir / f"ringledger-{version}.duckdb"
     partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
-    con = duckdb.connect(str(partial))
-    try:
-        tables = _copy_marts(con, warehouse_path)
-        con.execute(
-            "CREATE TABLE main._publication AS SELECT ? AS version, ?::TIMESTAMPTZ AS published_at",
-            [version, now.isoformat()],
-        )
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
+    base = current_publication(published_dir)
+    changes, incremental, compacted = _write(partial, base, warehouse_path, version, now)
     os.replace(partial, target)
     _switch_pointer(published_dir, target)
     _prune(published_dir, keep)
-    return Publication(path=target, version=version, tables=tables)
+    return Publication(
+        path=target,
+        version=version,
+        tables=dict(sorted(changes.rows.items())),
+        incremental=incremental,
+        kept=tuple(changes.kept),
+        created=tuple(changes.created),
+        replaced=tuple(changes.replaced),
+        groups=changes.groups,
+        dropped=tuple(changes.dropped),
+        compacted=compacted,
+        seconds=time.monotonic() - started,
+    )

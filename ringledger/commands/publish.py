@@ -16,4 +16,5 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     publication = publish(settings.warehouse_path, settings.published_dir, keep=args.keep)
     print(f"published {publication.path} ({', '.join(f'{t}: {n}' for t, n in publication.tables.items())})")
+    print(publication.summary())
     return 0

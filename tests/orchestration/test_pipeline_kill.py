@@ -203,7 +203,7 @@ def _mart_hashes(published_dir: Path) -> dict[str, tuple]:
                 f'FROM "{table}") AS t'
             ).fetchone()
             for table in tables
-            if table != "_publication"
+            if not table.startswith("_publication")  # the version, and fingerprints of the whole rows
         }
     finally:
         con.close()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
+from orchestration.serving import fingerprints
 from orchestration.serving.publish import current_publication, current_version, publish, published_version
+from tests.publish_support import published_content
 
 
 def _warehouse(path: Path, calls: int) -> None:
@@ -34,7 +37,8 @@ def test_publish_switches_current_and_a_reader_keeps_its_version(tmp_path: Path)
 
     con = duckdb.connect(str(second.path), read_only=True)
     tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    assert tables == {"fct_calls", "_publication"}  # only marts are served
+    # only marts are served, beside the version and the fingerprints of the next publish
+    assert tables == {"fct_calls", "_publication", "_publication_tables", "_publication_groups"}
     assert con.execute("SELECT count(*) FROM fct_calls").fetchone()[0] == 25
 
 
@@ -59,3 +63,170 @@ def test_a_published_copy_says_which_version_it_is_and_when_it_was_published(tmp
     served = current_version(published)
     assert served is not None and (served.path, served.version) == (second.path, second.version)
     assert started - timedelta(seconds=1) <= served.published_at <= datetime.now(UTC)
+
+
+# --- publishing only what changed ---------------------------------------------------------------
+
+DAYS, SOURCES = 10, ("pbx_a", "pbx_b", "pbx_c")
+
+
+def _call_warehouse(path: Path) -> None:
+    """Call facts in (source, day) groups (some without a source or day), two dimensions, reports."""
+    con = duckdb.connect(str(path))
+    con.execute("CREATE SCHEMA marts")
+    con.execute("CREATE SCHEMA intermediate")
+    con.execute(
+        "CREATE TABLE marts.fct_calls AS SELECT range AS call_id, "
+        f"CASE WHEN range % 31 = 0 THEN NULL ELSE {list(SOURCES)}[range % 3 + 1] END AS source_name, "
+        f"DATE '2026-01-01' + (range // 3 % {DAYS})::INTEGER AS call_date_local, "
+        "(range % 600)::INTEGER AS duration_s, 'note ' || range AS note FROM range(900)"
+    )
+    con.execute("INSERT INTO marts.fct_calls VALUES (9000, 'pbx_b', NULL, 5, 'no day')")
+    con.execute(
+        "CREATE TABLE marts.dim_extension AS "
+        "SELECT 100 + range AS extension, 'Ext ' || range AS name FROM range(20)"
+    )
+    con.execute(
+        "CREATE TABLE marts.dim_date AS SELECT DATE '2026-01-01' + range::INTEGER AS day FROM range(31)"
+    )
+    con.execute(
+        "CREATE TABLE marts.rpt_calls_daily AS "
+        "SELECT source_name, call_date_local, count(*)::INTEGER AS calls "
+        "FROM marts.fct_calls GROUP BY ALL"
+    )
+    con.execute("CREATE TABLE marts.rpt_old AS SELECT 1 AS x")
+    con.execute("CREATE TABLE intermediate.int_rebuild_scope AS SELECT 'pbx_a' AS source_name")
+    con.close()
+
+
+def _change_warehouse(path: Path) -> None:
+    """Two day groups, one day's rows without a source and the row without a day changed, one group
+    gone, one new; a dim row renamed, a column retyped, a table added and one dropped."""
+    con = duckdb.connect(str(path))
+    con.execute(
+        "UPDATE marts.fct_calls SET duration_s = duration_s + 1 WHERE (source_name IS NULL "
+        "AND call_date_local = DATE '2026-01-02') OR (source_name, call_date_local) "
+        "IN (('pbx_a', DATE '2026-01-03'), ('pbx_b', DATE '2026-01-05'))"
+    )
+    con.execute(
+        "DELETE FROM marts.fct_calls WHERE source_name = 'pbx_c' AND call_date_local = DATE '2026-01-09'"
+    )
+    con.execute("INSERT INTO marts.fct_calls VALUES (5000, 'pbx_a', DATE '2026-01-20', 60, 'new day')")
+    con.execute("UPDATE marts.fct_calls SET note = 'still no day' WHERE call_date_local IS NULL")
+    con.execute("UPDATE marts.dim_extension SET name = 'Reception' WHERE extension = 105")
+    con.execute("ALTER TABLE marts.rpt_calls_daily ALTER calls TYPE BIGINT")
+    con.execute("CREATE TABLE marts.dim_trunk AS SELECT range AS trunk_id FROM range(3)")
+    con.execute("DROP TABLE marts.rpt_old")
+    con.close()
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_second_publish_rewrites_only_what_changed_and_equals_a_full_one(tmp_path: Path):
+    warehouse, published = tmp_path / "w.duckdb", tmp_path / "published"
+    _call_warehouse(warehouse)
+    first = publish(warehouse, published)
+    assert not first.incremental and set(first.created) == set(first.tables) and not first.kept
+    assert first.tables["fct_calls"] == 901 and "_publication_tables" not in first.tables
+    assert first.summary().startswith("published (full copy): 5 tables (")
+
+    served_before = _file_digest(first.path)
+    reader = duckdb.connect(str(first.path), read_only=True)
+    old_rows = reader.execute("SELECT count(*), sum(duration_s) FROM fct_calls").fetchone()
+    _change_warehouse(warehouse)
+    second = publish(warehouse, published)
+
+    assert second.incremental and current_publication(published) == second.path
+    # 2 changed groups, one day without a source, the row without a day, a group deleted, one new
+    assert second.groups == {"fct_calls": 6}
+    assert set(second.replaced) == {"dim_extension", "rpt_calls_daily"}
+    assert (
+        second.created == ("dim_trunk",) and second.dropped == ("rpt_old",) and second.kept == ("dim_date",)
+    )
+    assert second.summary().startswith(
+        "published: 3 tables replaced, 6 day groups replaced in fct_calls, 1 kept"
+    )
+    assert published_content(second.path) == published_content(publish(warehouse, tmp_path / "fresh").path)
+
+    assert _file_digest(first.path) == served_before  # the copy never wrote the served file
+    assert reader.execute("SELECT count(*), sum(duration_s) FROM fct_calls").fetchone() == old_rows
+    assert reader.execute("SELECT count(*) FROM rpt_old").fetchone() == (1,)
+    reader.close()
+
+
+def test_a_publish_with_nothing_changed_keeps_every_table(tmp_path: Path):
+    warehouse, published = tmp_path / "w.duckdb", tmp_path / "published"
+    _call_warehouse(warehouse)
+    first = publish(warehouse, published)
+    again = publish(warehouse, published)
+    assert again.incremental and set(again.kept) == set(first.tables) and not (again.replaced or again.groups)
+    assert again.tables == first.tables and published_content(again.path) == published_content(first.path)
+
+
+def test_a_table_whose_groups_mostly_changed_is_replaced_whole(tmp_path: Path):
+    warehouse, published = tmp_path / "w.duckdb", tmp_path / "published"
+    _call_warehouse(warehouse)
+    publish(warehouse, published)
+    con = duckdb.connect(str(warehouse))
+    con.execute("UPDATE marts.fct_calls SET note = upper(note) WHERE call_date_local > DATE '2026-01-02'")
+    con.close()
+    second = publish(warehouse, published)
+    assert "fct_calls" in second.replaced and not second.groups
+    assert published_content(second.path) == published_content(publish(warehouse, tmp_path / "fresh").path)
+
+
+def test_fingerprints_of_another_duckdb_release_mean_a_full_copy(tmp_path: Path, monkeypatch):
+    warehouse, published = tmp_path / "w.duckdb", tmp_path / "published"
+    _call_warehouse(warehouse)
+    first = publish(warehouse, published)
+    monkeypatch.setattr(fingerprints, "FINGERPRINT_KIND", "sum(hash(row)), duckdb 0.0")
+    second = publish(warehouse, published)
+    assert not second.incremental and set(second.created) == set(first.tables)
+    assert published_content(second.path) == published_content(first.path)
+    assert not list(published.glob("*.partial"))
+
+
+def _big_warehouse(path: Path) -> None:
+    con = duckdb.connect(str(path))
+    con.execute("CREATE SCHEMA marts")
+    for table in ("fct_calls", "fct_call_legs"):
+        con.execute(
+            f"CREATE TABLE marts.{table} AS SELECT range AS call_id, "
+            "['a', 'b'][range % 2 + 1] AS source_name, "
+            "DATE '2026-01-01' + (range % 10)::INTEGER AS call_date_local, "
+            "md5(range::VARCHAR) AS note FROM range(300000)"
+        )
+    con.close()
+
+
+def test_a_table_replaced_whole_reuses_the_blocks_of_its_old_rows(tmp_path: Path):
+    warehouse, published = tmp_path / "w.duckdb", tmp_path / "published"
+    _big_warehouse(warehouse)
+    first = publish(warehouse, published)
+    con = duckdb.connect(str(warehouse))
+    con.execute("UPDATE marts.fct_calls SET note = upper(note)")  # every group: replaced whole
+    con.close()
+    second = publish(warehouse, published)
+    fresh = publish(warehouse, tmp_path / "fresh")
+    assert second.replaced == ("fct_calls",) and second.kept == ("fct_call_legs",) and not second.compacted
+    assert second.path.stat().st_size <= 1.1 * fresh.path.stat().st_size  # not first's and fresh's
+    assert fresh.path.stat().st_size <= 1.1 * first.path.stat().st_size
+    assert published_content(second.path) == published_content(fresh.path)
+
+
+def test_a_version_left_mostly_free_by_a_dropped_table_is_compacted(tmp_path: Path):
+    warehouse, published = tmp_path / "w.duckdb", tmp_path / "published"
+    _big_warehouse(warehouse)
+    publish(warehouse, published)
+    con = duckdb.connect(str(warehouse))
+    con.execute("DROP TABLE marts.fct_call_legs")
+    con.close()
+    second = publish(warehouse, published)
+    fresh = publish(warehouse, tmp_path / "fresh")
+    assert second.dropped == ("fct_call_legs",) and second.compacted
+    assert second.summary().endswith(f"compacted ({second.seconds:.1f} s)")
+    assert second.path.stat().st_size <= 1.1 * fresh.path.stat().st_size
+    assert published_content(second.path) == published_content(fresh.path)
+    assert not list(published.glob("*.partial"))
