@@ -107,7 +107,7 @@ cross join (
 {{ return([
     'int_call_legs_unioned', 'int_calls_merged', 'int_calls_rated', 'int_call_numbers',
     'int_call_destinations', 'int_call_time_bands', 'int_call_parties_attributed',
-    'int_call_leg_quality', 'int_call_party_shares', 'fct_calls', 'fct_call_legs', 'fct_inbound_service',
+    'int_call_leg_quality', 'int_call_party_shares', 'int_call_legs_off_trunk', 'fct_calls', 'fct_call_legs', 'fct_inbound_service',
     'fct_missed_calls', 'fct_call_cost_allocation',
 ]) }}
 {%- endmacro %}

@@ -1,4 +1,3 @@
-{{ config(materialized='view') }}
 {#-
   External legs on no configured trunk: legs the trunks of sites.yml did not match (trunk_id
   null, so int_call_legs_staged calls them internal, or outbound where the PBX says the called
@@ -20,17 +19,21 @@
                     once the Local pair has optimized itself away.
   The same rule as `ringledger check` (ingestion/raw/sample_legs.py classify), which counts these
   legs in a sample before anything is built. rpt_data_quality_findings counts them per source and day.
+  Incremental by (source, call_date_local) (macros/rebuild_scope.sql), like the legs it reads.
 -#}
+{{ incremental_by_rebuild_scope() }}
 {%- set trunk_named = "'" ~ trunk_named_formats() | join("', '") ~ "'" %}
 
 with legs as (
     select
-        *,
-        pbx_format in ({{ trunk_named }}) as is_trunk_named,
-        {{ leg_has_internal_channel('pbx_format', 'from_endpoint', 'to_endpoint') }} as has_internal_channel,
-        coalesce(nullif(from_endpoint, ''), nullif(to_endpoint, '')) is not null as names_endpoint
-    from {{ ref('int_call_legs_unioned') }}
-    where trunk_id is null
+        unioned.*,
+        unioned.pbx_format in ({{ trunk_named }}) as is_trunk_named,
+        {{ leg_has_internal_channel('unioned.pbx_format', 'unioned.from_endpoint', 'unioned.to_endpoint') }}
+            as has_internal_channel,
+        coalesce(nullif(unioned.from_endpoint, ''), nullif(unioned.to_endpoint, '')) is not null as names_endpoint
+    from {{ ref('int_call_legs_unioned') }} as unioned
+    {{ rebuild_scope_join('unioned.source_name', 'unioned.call_date_local') }}
+    where unioned.trunk_id is null
 ),
 
 {# the name the file had where the PBX wrote it (what the load report and check print) #}
