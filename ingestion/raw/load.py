@@ -21,6 +21,7 @@ file or a PNG dropped into an Asterisk folder). It never stops the load of the o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +60,14 @@ class FileLoad:
     skipped_lines: int = 0  # header rows, page headers, date records: not records, not errors
     ignored_columns: tuple[str, ...] = field(default=())  # header names the format does not know
     whole_file_reason: str = ""  # why the whole file was quarantined (not a file of its format)
+
+
+# called as files are written: (files loaded so far, files pending in all, records loaded so far)
+LoadProgress = Callable[[int, int, int], None]
+
+
+def _no_progress(_files: int, _total: int, _records: int) -> None:
+    return None
 
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -379,12 +388,14 @@ def load_pending(
     encodings: dict[str, str] | None = None,
     column_orders: dict[str, tuple[str, ...]] | None = None,
     rules: dict[str, SourceRules] | None = None,
+    progress: LoadProgress = _no_progress,
 ) -> list[FileLoad]:
     """Load every landed file of the given formats that is not loaded yet.
 
     ``encodings``, ``column_orders`` and ``rules`` are per source name (``column_orders`` for
     formats whose columns a source configures: Asterisk cdr_custom, 3CX, FreeSWITCH;
     ``rules``: the source's validation settings, the defaults for a source not named).
+    ``progress`` is told after each write how many files and records are in.
     """
     ensure_raw_schema(con)
     encodings = encodings or {}
@@ -408,6 +419,7 @@ def load_pending(
                      group.plan.ignored_columns)
             for f in group.files if id(f) not in sent_back
         ]  # fmt: skip
+        progress(len(loads), len(pending), sum(x.records for x in loads))
     batch = _Batch(con)
     for landed in rest:
         encoding = encodings.get(landed.source, "utf-8")
@@ -417,5 +429,7 @@ def load_pending(
         )
         if len(batch.files) >= BATCH_FILES:
             batch.flush()
+            progress(len(loads), len(pending), sum(x.records for x in loads))
     batch.flush()
+    progress(len(loads), len(pending), sum(x.records for x in loads))
     return loads

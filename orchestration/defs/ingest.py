@@ -9,6 +9,7 @@ from ingestion.formats import FORMATS
 from ingestion.raw import reference
 from ingestion.raw.load import FileLoad, load_pending
 from ingestion.raw.validation import SourceRules
+from orchestration.rates import RateLines
 from orchestration.resources import LocationsResource, WarehouseResource
 
 LANDED_FILES = dg.AssetKey(["landing", "files"])
@@ -108,8 +109,11 @@ def raw_records(
     encodings = {s.name: s.encoding for s in sources}
     column_orders = {s.name: s.columns for s in sources if s.columns}
     rules = {s.name: SourceRules(s.max_call_seconds, s.date_format) for s in sources}
+    progress = RateLines(context.log, "raw load")
     with warehouse.connect() as con:
-        loads = load_pending(con, locations.landing_path, set(FORMATS), encodings, column_orders, rules)
+        loads = load_pending(
+            con, locations.landing_path, set(FORMATS), encodings, column_orders, rules, progress=progress
+        )
         totals = {
             fmt.name: con.execute(f"SELECT count(*) FROM {fmt.raw_table}").fetchall()[0][0]
             for fmt in FORMATS.values()
@@ -129,6 +133,8 @@ def raw_records(
             "records_loaded": sum(x.records for x in loads),
             "records_quarantined": sum(x.quarantined for x in loads),
             "files_quarantined_whole": sum(1 for x in loads if x.whole_file_reason),
+            "seconds": progress.figures.get("seconds", 0.0),
+            "records_per_second": progress.figures.get("records_per_second", 0.0),
         },
     )
     yield dg.MaterializeResult(

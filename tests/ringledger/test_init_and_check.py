@@ -188,6 +188,10 @@ def test_land_pipeline_and_the_warehouse_follow_the_configuration(tmp_path: Path
     # while it runs: a line per step with its time and what it built, not Dagster's event log
     assert re.search(r"\] ringledger_dbt done in [\d.]+ s: \d+ assets, \d+ checks\n", built), built
     assert "STEP_START" not in built and " - DEBUG - " not in built, built
+    # how far the raw load is: files of the total, records, time and rate
+    assert re.search(
+        r"\] raw_records: raw load: 1 of 1 files, 3 records, [\d.]+ s, [\d,]+ records/s\n", built
+    ), built
     assert "zrh-asterisk: 1 file(s), 3 records loaded, 1 quarantined" in built
     assert re.search(r"    Master\.csv:4: .+", built), built
     assert "SELECT * FROM raw.quarantine WHERE source = 'zrh-asterisk'" in built
