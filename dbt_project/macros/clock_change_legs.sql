@@ -98,16 +98,14 @@ from (
         ) as loaded_files
             on legs.source_name = loaded_files.source_name
             and legs.landed_file_sha256 = loaded_files.landed_file_sha256
-        {# each change on the three local days around it, to meet a leg by (site, local day of its end) #}
-        left join (
-            select
-                changes.*,
-                cast({{ dbt.dateadd('day', 'shifts.shift', 'cast(changes.local_from as date)') }} as date) as leg_day
-            from {{ ref('int_site_clock_changes') }} as changes
-            cross join (select -1 as shift union all select 0 union all select 1) as shifts
-        ) as change_days
+        {# each change on the three local days around it, to meet a leg by (site, local day of its end):
+           a range on the day, not an equality on a computed key, whose estimate (a few rows) made
+           DuckDB build the hash tables of the joins after it on all the legs #}
+        left join {{ ref('int_site_clock_changes') }} as change_days
             on sites.site_id = change_days.site_id
-            and cast(coalesce(legs.ended_at_local, legs.started_at_local) as date) = change_days.leg_day
+            and cast(coalesce(legs.ended_at_local, legs.started_at_local) as date)
+            between cast({{ dbt.dateadd('day', -1, 'cast(change_days.local_from as date)') }} as date)
+            and cast({{ dbt.dateadd('day', 1, 'cast(change_days.local_from as date)') }} as date)
     ) as sited
 ) as readings
 {%- endmacro %}
