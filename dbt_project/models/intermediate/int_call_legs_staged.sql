@@ -44,7 +44,7 @@ dids as (
 ),
 
 own_evidence as (
-    {{ legs_on_site_clock('legs') }}
+    {{ legs_on_site_clock('legs', day_range=true) }}
 ),
 
 {# write order near autumn changes: the leg's call, and its file's point after the change #}
