@@ -44,7 +44,7 @@ dids as (
 ),
 
 own_evidence as (
-    {{ legs_on_site_clock('legs') }}
+    {{ legs_on_site_clock('legs', day_range=true) }}
 ),
 
 {# write order near autumn changes: the leg's call, and its file's point after the change #}
@@ -232,9 +232,12 @@ classified as (
         and {{ like_pattern_match('timed.to_endpoint', 'better_out.like_pattern') }}
     left join dids as did_as_written
         on timed.site_id = did_as_written.site_id and timed.called_number = did_as_written.did_e164
+    {# the national form is needed only where the company number is (inbound legs): the number is
+       put in E.164 for those legs only #}
     left join dids as did_national
         on timed.site_id = did_national.site_id
-        and {{ to_e164('timed.called_number', 'sites') }} = did_national.did_e164
+        and case when trunk_in.trunk_id is not null then {{ to_e164('timed.called_number', 'sites') }} end
+        = did_national.did_e164
     where better_in.trunk_id is null and better_out.trunk_id is null
 )
 
