@@ -9,19 +9,25 @@
   tests (never incremental) need no scope fixture: the scope is addressed directly.
 -#}
 {% macro incremental_by_rebuild_scope() -%}
+{{ incremental_replacing("
+    delete from {{ this }} as facts
+    using {{ rebuild_scope_relation() }} as scope
+    where facts.source_name = scope.source_name
+      and facts.call_date_local = scope.call_date_local
+") }}
+{%- endmacro %}
+
+{#-
+  An incremental table that appends what a build makes after deleting what it replaces:
+  `delete` is a statement rendered when the pre-hook runs, in incremental runs only.
+-#}
+{% macro incremental_replacing(delete) -%}
 {{
     config(
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="
-            {% if is_incremental() %}
-            delete from {{ this }} as facts
-            using {{ rebuild_scope_relation() }} as scope
-            where facts.source_name = scope.source_name
-              and facts.call_date_local = scope.call_date_local
-            {% endif %}
-        ",
+        pre_hook="{% if is_incremental() %}" ~ delete ~ "{% endif %}",
     )
 }}
 {%- endmacro %}
@@ -142,21 +148,12 @@ cross join (
 -#}
 {% macro incremental_by_new_keys(key, upstream) -%}
 {#- upstream: a model's name, referred to when the hook runs (ref() while parsing names no table) -#}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-        pre_hook="
-            {% if is_incremental() %}
-            delete from {{ this }} as kept
-            where not exists (
-                select 1 from {{ ref('" ~ upstream ~ "') }} as current where current." ~ key ~ " = kept." ~ key ~ "
-            )
-            {% endif %}
-        ",
+{{ incremental_replacing("
+    delete from {{ this }} as kept
+    where not exists (
+        select 1 from {{ ref('" ~ upstream ~ "') }} as current where current." ~ key ~ " = kept." ~ key ~ "
     )
-}}
+") }}
 {%- endmacro %}
 
 {#- In an incremental run of incremental_by_new_keys: keep only keys this table does not hold yet. -#}

@@ -12,18 +12,7 @@
   again in every build (a scan of the raw tables' lineage columns only).
 -#}
 -- depends_on: {{ ref('int_rebuild_scope') }}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-        pre_hook="
-            {% if is_incremental() %}
-            delete from {{ this }} where {{ rejected_legs_replaced_predicate() }}
-            {% endif %}
-        ",
-    )
-}}
+{{ incremental_replacing("delete from {{ this }} where {{ rejected_legs_replaced_predicate() }}") }}
 
 {%- set unioned = previous_build('intermediate', 'int_call_legs_unioned') -%}
 {%- set restage_some = is_incremental() and unioned is not none -%}

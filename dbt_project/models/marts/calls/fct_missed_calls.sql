@@ -10,20 +10,11 @@
 {% set follow_up_days = var('missed_call_follow_up_days', 7) %}
 -- depends_on: {{ ref('int_rebuild_scope') }}
 -- depends_on: {{ ref('stg_config__sources') }}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-        pre_hook="
-            {% if is_incremental() %}
-            delete from {{ this }} as missed
-            using ({{ missed_call_rebuild_days() }}) as rebuilt
-            where missed.site_id = rebuilt.site_id and missed.call_date_local = rebuilt.call_date_local
-            {% endif %}
-        ",
-    )
-}}
+{{ incremental_replacing("
+    delete from {{ this }} as missed
+    using ({{ missed_call_rebuild_days() }}) as rebuilt
+    where missed.site_id = rebuilt.site_id and missed.call_date_local = rebuilt.call_date_local
+") }}
 
 with calls as (
     select * from {{ ref('fct_calls') }}
