@@ -8,7 +8,6 @@
   are looked for among all calls of the site.
 -#}
 {% set follow_up_days = var('missed_call_follow_up_days', 7) %}
--- depends_on: {{ ref('int_rebuild_scope') }}
 -- depends_on: {{ ref('stg_config__sources') }}
 {{ incremental_replacing("
     delete from {{ this }} as missed
