@@ -2,8 +2,10 @@
   Voice quality per endpoint per call from Cisco UCM CMRs. A CMR joins its CDR on the
   global call id (callManagerId-callId, as call_key_in_source in the CDR legs) and
   callIdentifier = the CDR's origLegCallIdentifier or destLegIdentifier. varVQMetrics is
-  a 'key=value;…' list; the conceal ratios (CCR, ICR, ICRmx), concealed seconds (CS, SCS),
-  the MOS estimates (MLQK…, when the phone reports them) and maxJitter are typed here.
+  a 'key=value;…' list, read by key (macros/key_value.sql: a regular expression per key is
+  about 400 times faster in DuckDB than a map of every pair); the conceal ratios (CCR, ICR,
+  ICRmx), concealed seconds (CS, SCS), the MOS estimates (MLQK…, when the phone reports
+  them), maxJitter and the receive codec are typed here.
 -#}
 with source as (
     {{ raw_records(source('cisco_cucm_cmr', 'cisco_cucm_cmr')) }}
@@ -25,13 +27,7 @@ renamed as (
         try_cast(numberPacketsLost as bigint) as packets_lost,
         try_cast(jitter as integer) as jitter_ms,
         try_cast(latency as integer) as latency_ms,
-        {# 'CCR=0.0011;ICR=0.0000;…' -> a map of metric name to text #}
-        map_from_entries(
-            list_transform(
-                list_filter(string_split(coalesce(varVQMetrics, ''), ';'), lambda kv: kv like '%=%'),
-                lambda kv: struct_pack(k := split_part(kv, '=', 1), v := split_part(kv, '=', 2))
-            )
-        ) as vq_metrics
+        varVQMetrics as vq_metrics
     from source
 )
 
@@ -40,14 +36,14 @@ select
     case
         when packets_received + packets_lost > 0 then packets_lost / cast(packets_received + packets_lost as double)
     end as packet_loss_ratio,
-    try_cast(vq_metrics['CCR'] as double) as cumulative_conceal_ratio,
-    try_cast(vq_metrics['ICR'] as double) as interval_conceal_ratio,
-    try_cast(vq_metrics['ICRmx'] as double) as max_interval_conceal_ratio,
-    try_cast(vq_metrics['CS'] as integer) as conceal_seconds,
-    try_cast(vq_metrics['SCS'] as integer) as severely_conceal_seconds,
-    try_cast(vq_metrics['MLQK'] as double) as mos_listening_quality,
-    try_cast(vq_metrics['MLQKmn'] as double) as mos_listening_quality_min,
-    try_cast(vq_metrics['MLQKmx'] as double) as mos_listening_quality_max,
-    try_cast(vq_metrics['maxJitter'] as integer) as max_jitter_ms,
-    vq_metrics['VoRxCodec'] as receive_codec
+    try_cast({{ key_value('vq_metrics', 'CCR') }} as double) as cumulative_conceal_ratio,
+    try_cast({{ key_value('vq_metrics', 'ICR') }} as double) as interval_conceal_ratio,
+    try_cast({{ key_value('vq_metrics', 'ICRmx') }} as double) as max_interval_conceal_ratio,
+    try_cast({{ key_value('vq_metrics', 'CS') }} as integer) as conceal_seconds,
+    try_cast({{ key_value('vq_metrics', 'SCS') }} as integer) as severely_conceal_seconds,
+    try_cast({{ key_value('vq_metrics', 'MLQK') }} as double) as mos_listening_quality,
+    try_cast({{ key_value('vq_metrics', 'MLQKmn') }} as double) as mos_listening_quality_min,
+    try_cast({{ key_value('vq_metrics', 'MLQKmx') }} as double) as mos_listening_quality_max,
+    try_cast({{ key_value('vq_metrics', 'maxJitter') }} as integer) as max_jitter_ms,
+    {{ key_value('vq_metrics', 'VoRxCodec') }} as receive_codec
 from renamed
