@@ -22,9 +22,11 @@ duplicates as (
         on duplicates.source = landed.source_name and duplicates.file_sha256 = landed.landed_file_sha256
 ),
 
+{# only the legs of files some duplicate repeats: a handful, not every leg there is #}
 first_legs as (
     select distinct source_name, landed_file_sha256, record_no, call_id
     from {{ ref('fct_call_legs') }}
+    where landed_file_sha256 in (select duplicates.first_file_sha256 from duplicates)
 )
 
 select
