@@ -12,12 +12,8 @@
   PBX writes it, else the start), how each time stands against the change, and the anchor's
   instant where the leg's own fields decide it (own_anchor_utc, by own_rule); for UTC
   formats own_rule is 'pbx_utc'. Both are null when only write order can tell.
-  day_range: meet the changes by a range on the leg's day (int_call_legs_staged, where all
-  legs go on to more joins) rather than by an equality on the three days around each change
-  (int_clock_change_write_order, which keeps only the legs near a change: DuckDB then runs
-  the range as an inner merge join, six times slower at 1 M calls). The same matches.
 -#}
-{% macro legs_on_site_clock(legs, day_range=false) -%}
+{% macro legs_on_site_clock(legs) -%}
 {%- set zone = 'site_timezone' -%}
 select
     *,
@@ -103,15 +99,6 @@ from (
             on legs.source_name = loaded_files.source_name
             and legs.landed_file_sha256 = loaded_files.landed_file_sha256
         {# each change on the three local days around it, to meet a leg by (site, local day of its end) #}
-        {% if day_range -%}
-        {# a range on the day, not an equality on a computed key, whose estimate (a few rows) made
-           DuckDB build the hash tables of the joins after it on all the legs #}
-        left join {{ ref('int_site_clock_changes') }} as change_days
-            on sites.site_id = change_days.site_id
-            and cast(coalesce(legs.ended_at_local, legs.started_at_local) as date)
-            between cast({{ dbt.dateadd('day', -1, 'cast(change_days.local_from as date)') }} as date)
-            and cast({{ dbt.dateadd('day', 1, 'cast(change_days.local_from as date)') }} as date)
-        {%- else -%}
         left join (
             select
                 changes.*,
@@ -121,7 +108,6 @@ from (
         ) as change_days
             on sites.site_id = change_days.site_id
             and cast(coalesce(legs.ended_at_local, legs.started_at_local) as date) = change_days.leg_day
-        {%- endif %}
     ) as sited
 ) as readings
 {%- endmacro %}

@@ -80,6 +80,16 @@ where loaded_at > (select coalesce(max(loaded_at), '-infinity'::timestamptz) fro
 {%- endif -%}
 {%- endmacro %}
 
+{#-
+  The files int_call_legs_staged stages in an incremental build (a predicate on
+  landed_file_sha256 and source_name): those loaded since the facts were last built, and
+  while reprocessing every file of the reprocessed source(s). Its pre-hook deletes the same.
+-#}
+{% macro newly_staged_predicate() -%}
+{%- set files = query_column('select landed_file_sha256 from (' ~ pending_files_sql() ~ ')') -%}
+({{ in_files('landed_file_sha256', files) }} or {{ reprocessed_sources_predicate('source_name') }})
+{%- endmacro %}
+
 {#- While reprocessing, every leg of the reprocessed source(s) is staged again from raw. -#}
 {% macro reprocessed_sources_predicate(column) -%}
 {%- if not var('reprocess_from') -%}false

@@ -1,14 +1,22 @@
 {#-
-  Turn a number as dialled (outbound) or as a carrier delivered it (inbound caller)
-  into E.164 digits without '+', using the site's dial plan columns.
+  The digits of a number as written: everything but digits and '+' removed. Computed once per
+  leg as a column (int_call_legs_staged) and handed to to_e164, which reads it up to ten
+  times: a regular expression in each of its branches cost 100 s of 275 at 10 M calls.
+-#}
+{% macro dial_digits(number) -%}
+regexp_replace(coalesce({{ number }}, ''), '[^0-9+]', '', 'g')
+{%- endmacro %}
+
+{#-
+  Turn a number as dialled (outbound) or as a carrier delivered it (inbound caller), as its
+  dial_digits, into E.164 digits without '+', using the site's dial plan columns.
   strip_access: remove the outside-line access code first (numbers dialled by users).
   Rules, in order: '+' given; international prefix; national (trunk) prefix;
   ten or more digits = national significant number without prefix (NANP style);
   otherwise a local number in the site's area.
 -#}
-{% macro to_e164(number, dial_plan_alias, strip_access=false) -%}
+{% macro to_e164(digits, dial_plan_alias, strip_access=false) -%}
 {%- set p = dial_plan_alias -%}
-{%- set digits -%}regexp_replace(coalesce({{ number }}, ''), '[^0-9+]', '', 'g'){%- endset -%}
 {%- if strip_access -%}
 {%- set d -%}(case when {{ p }}.access_code <> '' and starts_with({{ digits }}, {{ p }}.access_code) then substr({{ digits }}, length({{ p }}.access_code) + 1) else {{ digits }} end){%- endset -%}
 {%- else -%}

@@ -13,6 +13,7 @@ pytestmark = pytest.mark.slow
 FACTS_HASH = "SELECT md5(string_agg(CAST(f AS VARCHAR), '|' ORDER BY call_id)) FROM marts.fct_calls AS f"
 # Every table incremental by (source, local call date).
 CALL_TABLES = [
+    "intermediate.int_call_legs_staged",
     "intermediate.int_call_legs_unioned",
     "intermediate.int_calls_merged",
     "intermediate.int_calls_rated",
