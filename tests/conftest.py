@@ -28,6 +28,19 @@ RINGLEDGER = str(Path(sys.executable).parent / "ringledger")
 SMALL_COMPANY = ["--calls", "4000", "--days", "14", "--employees", "60", "--seed", "7"]
 # For scenarios about the pipeline's machinery rather than the call model: three days, every source.
 TINY_COMPANY = ["--calls", "600", "--days", "3", "--employees", "30", "--seed", "5"]
+# The slowest files, slowest first (several real pipeline runs each, or a server): they start
+# first, so that ``--dist loadfile`` ends on short files rather than one worker on a long one.
+SLOWEST_FIRST = (
+    "tests/orchestration/test_pipeline_kill.py",
+    "tests/dbt_project/test_late_records.py",
+    "tests/bench/test_bench_smoke.py",
+    "tests/dbt_project/test_incremental_build.py",
+    "tests/orchestration/test_isolation.py",
+    "tests/ingestion/raw/test_record_identity.py",
+    "tests/superset_assets/test_superset_dashboard.py",
+    "tests/superset_assets/test_superset_secrets.py",
+    "tests/ingestion/raw/test_bad_input.py",
+)
 
 
 def settings_under(home: Path, input_dir: Path | None = None) -> Settings:
@@ -97,11 +110,23 @@ def copy_of_home(built: Path, home: Path, company: Path) -> Settings:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Parse the dbt project once, before any test worker starts: the workers share its manifest."""
+    """Parse the dbt project once, before any test worker starts: the workers share its manifest.
+
+    And hand pytest-xdist the files in collection order (SLOWEST_FIRST), which by default it
+    reorders by number of tests, putting the slow one-test files last.
+    """
     if not hasattr(config, "workerinput"):  # the controller (or a run without pytest-xdist)
         from orchestration.defs.transform import dbt_project
 
         dbt_project()
+        if hasattr(config.option, "loadscopereorder"):
+            config.option.loadscopereorder = False
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """SLOWEST_FIRST's files first, in that order; the rest after them, as collected."""
+    rank = {path: i for i, path in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
 
 
 @pytest.fixture(scope="session")
