@@ -10,10 +10,20 @@ from pathlib import Path
 import pytest
 
 from bench.company import mirror
-from tests.conftest import run_ringledger, settings_under
+from tests.conftest import generate_company, run_ringledger, settings_under, truth_summary
 from tests.orchestration.test_reprocessing import call_table_hashes, query
 
 pytestmark = pytest.mark.slow
+
+# Four days, every source: the new day, the day before it (calls still running at midnight), and
+# two days that an incremental build must leave alone.
+COMPANY = ["--calls", "800", "--days", "4", "--employees", "30", "--seed", "7"]
+
+
+@pytest.fixture(scope="module")
+def company(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The generated company of this module (COMPANY); read-only."""
+    return generate_company(tmp_path_factory.mktemp("incremental") / "generated", COMPANY)
 
 
 def _last_day(truth: dict) -> dt.date:
@@ -44,21 +54,21 @@ def _transfer_after_midnight(company: Path, last_day: dt.date) -> str:
     csv.writer(line, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n").writerow(leg)
     last = folder / f"Master.csv-{last_day:%Y%m%d}"
     text = last.read_text()
-    last.unlink()  # a hard link into the session's company: write a new file instead
+    last.unlink()  # a hard link into the generated company: write a new file instead
     last.write_text(text.rstrip("\n") + "\n" + line.getvalue())
     return f"berlin-asterisk:{leg[19]}"
 
 
-def test_one_more_day_incrementally_equals_a_full_build(tmp_path: Path, demo_company: Path, demo_truth: dict):
+def test_one_more_day_incrementally_equals_a_full_build(tmp_path: Path, company: Path):
     """Build without the last day's files, let them arrive, build again; compare with a fresh build."""
-    last_day = _last_day(demo_truth)
-    company = tmp_path / "company"
-    mirror(demo_company, company, last_day)
+    generated, company = company, tmp_path / "company"
+    last_day = _last_day(truth_summary(generated))
+    mirror(generated, company, last_day)
     incremental = settings_under(tmp_path / "incremental", company)
     run_ringledger(incremental, "pipeline")
     assert query(incremental, "SELECT max(call_date_local) FROM marts.fct_calls")[0][0] < last_day
 
-    mirror(demo_company, company, None)
+    mirror(generated, company, None)
     transferred = _transfer_after_midnight(company, last_day)
     run_ringledger(incremental, "pipeline")
     # Only the new day (and the day before, for calls still running at midnight) was rebuilt.

@@ -1,6 +1,6 @@
 """Isolation: bad input from one source cannot stop the build; a blocking failure keeps the served copy.
 
-One home over the small demo company, three real pipeline runs:
+One home over the tiny demo company, three real pipeline runs:
 1. raw rows that load validation never saw are put straight into one source's raw table
    (no call key, an impossible start time, a source sources.yml does not know): the run
    succeeds and publishes, the facts equal a clean build's, the bad rows are rejected legs
@@ -100,9 +100,9 @@ def _inject_bad_rows(warehouse: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def bad_rows_run(tmp_path_factory: pytest.TempPathFactory, demo_company: Path) -> tuple[Settings, str]:
+def bad_rows_run(tmp_path_factory: pytest.TempPathFactory, tiny_company: Path) -> tuple[Settings, str]:
     """The first run of a home whose raw tables held the bad rows before anything loaded."""
-    settings = settings_under(tmp_path_factory.mktemp("isolation"), demo_company)
+    settings = settings_under(tmp_path_factory.mktemp("isolation"), tiny_company)
     _inject_bad_rows(settings.warehouse_path)
     output = run_ringledger(settings, "pipeline", dagster_home=settings.home / "dagster")
     return settings, output
@@ -144,18 +144,18 @@ def _facts_hashes(published: Path, where_source: str = "true", where_site: str =
 @pytest.mark.slow
 @pytest.mark.reliability
 def test_bad_rows_of_one_source_neither_stop_the_build_nor_change_a_fact(
-    bad_rows_run: tuple[Settings, str], published_demo: Settings, demo_truth: dict
+    bad_rows_run: tuple[Settings, str], tiny_clean_run: Settings, tiny_truth: dict
 ):
     settings, output = bad_rows_run
     assert "data-quality findings" in output and "published version" in output
-    clean, isolated = _published(published_demo), _published(settings)
+    clean, isolated = _published(tiny_clean_run), _published(settings)
     others = f"source_name <> '{BAD_SOURCE}'", f"site_id <> '{BAD_SITE}'"
     assert _facts_hashes(isolated, *others) == _facts_hashes(clean, *others)
     # The bad source's good legs all went on: its facts are the clean build's too.
     bad = f"source_name = '{BAD_SOURCE}'", f"site_id = '{BAD_SITE}'"
     assert _facts_hashes(isolated, *bad) == _facts_hashes(clean, *bad)
     legs = _query(isolated, "SELECT count(*) FROM fct_call_legs WHERE source_name = ?", [BAD_SOURCE])[0][0]
-    assert legs == demo_truth["sites"][BAD_SITE]["records"]
+    assert legs == tiny_truth["sites"][BAD_SITE]["records"]
 
 
 @pytest.mark.slow

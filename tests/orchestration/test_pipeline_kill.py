@@ -1,8 +1,9 @@
 """``ringledger pipeline`` killed with SIGKILL during landing, the raw load, dbt and publish.
 
-A very small demo company (600 calls over 3 days). A clean run first gives the reference marts
-and the first published copy. Then, ``ROUNDS`` times, a fresh landing zone and warehouse
-(publishing to the same folder) go through: a run killed during landing, the next killed during
+The tiny demo company (600 calls over 3 days). The session's clean run of it (``tiny_clean_run``
+in tests/conftest.py, a run never killed) gives the reference marts and the first published copy,
+copied to the folder the runs below publish to. Then, ``ROUNDS`` times, a fresh landing zone and
+warehouse (publishing to that folder) go through: a run killed during landing, the next killed during
 the raw load, the next during dbt, the next during publish, and one more that must complete.
 
 Each stage is recognised for real, and the kill checked afterwards against the run's own
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -37,11 +39,10 @@ import pytest
 from ingestion.config.settings import REPO_ROOT, Settings
 from orchestration.serving.publish import current_publication
 from tests.collector_support import wait_until
-from tests.conftest import RINGLEDGER, run_ringledger, settings_under
+from tests.conftest import RINGLEDGER
 
 pytestmark = [pytest.mark.slow, pytest.mark.reliability, pytest.mark.timeout(1800)]
 
-COMPANY = ["--calls", "600", "--days", "3", "--employees", "30", "--seed", "5"]
 ROUNDS = int(os.environ.get("RINGLEDGER_PIPELINE_KILL_ROUNDS", "1"))  # make test-reliability: 3
 STAGES = {  # stage -> the Dagster step it happens in
     "landing": "landing__files",
@@ -234,13 +235,6 @@ class PublishedReader(threading.Thread):
                 self.errors.append(f"{type(exc).__name__}: {exc}")
 
 
-@pytest.fixture(scope="module")
-def company(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("kill-company")
-    run_ringledger(settings_under(out.parent / "unused", out), "demo-data", "--out", str(out), *COMPANY)
-    return out
-
-
 def _settings(home: Path, company: Path, published: Path) -> Settings:
     return Settings.from_env(
         {
@@ -251,12 +245,13 @@ def _settings(home: Path, company: Path, published: Path) -> Settings:
     )
 
 
-def test_pipeline_killed_in_every_stage_recovers_and_serves_throughout(tmp_path: Path, company: Path):
+def test_pipeline_killed_in_every_stage_recovers_and_serves_throughout(
+    tmp_path: Path, tiny_company: Path, tiny_clean_run: Settings
+):
     rng = random.Random(2026)
-    published = tmp_path / "published"
+    company, published = tiny_company, tmp_path / "published"
     input_files = sum(1 for p in (company / "pbx").rglob("*") if p.is_file())
-    clean = Run(_settings(tmp_path / "clean", company, published), "clean")
-    assert clean.finish() == 0, clean.output()[-3000:]
+    shutil.copytree(tiny_clean_run.published_dir, published)
     reference = _mart_hashes(published)
     assert reference["fct_calls"][0] > 0
     reader = PublishedReader(published)

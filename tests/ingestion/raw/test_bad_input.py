@@ -25,6 +25,7 @@ import pytest
 
 from ingestion.collect.landing import land_source
 from ingestion.config.company import Source
+from ingestion.config.settings import Settings
 from ingestion.formats import FORMATS
 from ingestion.formats.checks import Duration
 from ingestion.raw.load import load_pending
@@ -380,15 +381,14 @@ def _published_facts(settings) -> tuple[list[tuple], list[str]]:
 
 
 @pytest.mark.slow
-def test_the_pipeline_publishes_the_clean_facts_with_bad_files_beside_the_good(tmp_path: Path):
-    company = tmp_path / "company"
-    options = ["--calls", "600", "--days", "3", "--employees", "30", "--seed", "11"]
-    run_ringledger(settings_under(tmp_path / "unused", company), "demo-data", "--out", str(company), *options)
-    shutil.copytree(company, tmp_path / "bad-company")
+def test_the_pipeline_publishes_the_clean_facts_with_bad_files_beside_the_good(
+    tmp_path: Path, tiny_company: Path, tiny_clean_run: Settings
+):
+    """The tiny company with bad files beside its own, against the session's clean run of it."""
+    shutil.copytree(tiny_company, tmp_path / "bad-company")
     bad_records = _drop_bad_files(tmp_path / "bad-company")
 
-    clean = settings_under(tmp_path / "clean", company)
-    run_ringledger(clean, "pipeline", dagster_home=tmp_path / "clean" / "dagster")
+    clean = tiny_clean_run
     bad = settings_under(tmp_path / "bad", tmp_path / "bad-company")
     run_ringledger(bad, "pipeline", dagster_home=tmp_path / "bad" / "dagster")
 
