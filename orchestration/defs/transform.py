@@ -6,9 +6,11 @@ assets from that manifest when the definitions are loaded.
 """
 
 import functools
+import hashlib
 import os
 import shutil
 import subprocess
+import uuid
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from ingestion.config.settings import DBT_PROJECT_DIR
+from ingestion.config.settings import DBT_PROJECT_DIR, Settings
 from ingestion.formats import FORMATS
 from orchestration.processes import bound_program
 
@@ -59,6 +61,7 @@ def dbt_project() -> DbtProject:
 
 
 KEEP_RUN_TARGETS = 5
+KEEP_SAVED_PARSES = 10
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 
 
@@ -71,31 +74,60 @@ def prune_run_targets(target: Path | None = None, keep: int = KEEP_RUN_TARGETS) 
     so no folder still in use is ever among the older ones.
     """
     if target is None:
-        target = Path(dbt_project().project_dir) / dbt_project().target_path
+        target = _project_target()
     runs = sorted((d for d in target.glob("*") if d.is_dir()), key=lambda d: d.stat().st_mtime, reverse=True)
     for old in runs[keep:]:
         shutil.rmtree(old, ignore_errors=True)
     return runs[keep:]
 
 
-def keep_partial_parse(run_target: Path, target: Path | None = None) -> bool:
-    """Make a finished invocation's parse the one the next invocation starts from; True if copied.
+def _project_target() -> Path:
+    return Path(dbt_project().project_dir) / dbt_project().target_path
 
-    dagster-dbt copies ``target/partial_parse.msgpack`` into each run's folder but never back.
-    dbt parses in full when the profile's connection differs from the saved parse's (the
-    warehouse path is part of it), so without this every run in a home other than the one
-    ``dbt parse`` last saw parsed the whole project again (14 s at every run). Replaced
-    atomically: several homes may run at once, each leaving a complete file.
+
+def saved_parse(warehouse: Path, target: Path | None = None) -> Path:
+    """Where the last parse of dbt runs against ``warehouse`` is kept (one file per warehouse)."""
+    key = hashlib.sha256(str(warehouse.resolve()).encode()).hexdigest()[:16]
+    return (target or _project_target()) / f"partial_parse-{key}.msgpack"
+
+
+def seed_partial_parse(run_target: Path, warehouse: Path, target: Path | None = None) -> bool:
+    """Start a run's folder from the last parse against the same warehouse; True if there was one.
+
+    dbt parses in full when the profile's connection differs from the saved parse's, and the
+    warehouse path is part of it: dagster-dbt's own seed, ``target/partial_parse.msgpack``, is
+    ``dbt parse``'s, so every run in any other home parsed the whole project again (14 s a run).
+    dagster-dbt seeds a run's folder only where it has no parse yet, so this one counts. A parse
+    older than a project file is not used (as for the manifest: ``_ensure_manifest``).
     """
-    if target is None:
-        target = Path(dbt_project().project_dir) / dbt_project().target_path
-    parsed = run_target / PARTIAL_PARSE_FILE
+    saved = saved_parse(warehouse, target)
+    if not saved.is_file() or saved.stat().st_mtime < _newest_project_file():
+        return False
+    run_target.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(saved, run_target / PARTIAL_PARSE_FILE)
+    return True
+
+
+def keep_partial_parse(run_target: Path, warehouse: Path, target: Path | None = None) -> bool:
+    """Keep a finished run's parse for the next run against the same warehouse; True if kept.
+
+    Replaced atomically (homes may run at once); only the newest KEEP_SAVED_PARSES are kept.
+    """
+    parsed, saved = run_target / PARTIAL_PARSE_FILE, saved_parse(warehouse, target)
     if not parsed.is_file():
         return False
-    staged = target / f".{PARTIAL_PARSE_FILE}.{os.getpid()}"
+    staged = saved.with_name(f".{saved.name}.{os.getpid()}")
     shutil.copyfile(parsed, staged)
-    os.replace(staged, target / PARTIAL_PARSE_FILE)
+    os.replace(staged, saved)
+    kept = sorted(saved.parent.glob("partial_parse-*.msgpack"), key=lambda f: f.stat().st_mtime, reverse=True)
+    for old in kept[KEEP_SAVED_PARSES:]:
+        old.unlink(missing_ok=True)
     return True
+
+
+def run_target_of(context: dg.AssetExecutionContext) -> Path:
+    """A new folder of the dbt target for one invocation, named as dagster-dbt names its own."""
+    return _project_target() / f"{context.op.name}-{context.run_id[:7]}-{uuid.uuid4().hex[:7]}"
 
 
 def build_arguments() -> list[str]:
@@ -147,11 +179,12 @@ def ringledger_dbt() -> dg.AssetsDefinition:
     )
     def build(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
         prune_run_targets()
-        invocation = dbt.cli(build_arguments(), context=context)
+        warehouse, run_target = Settings.from_env().warehouse_path, run_target_of(context)
+        seed_partial_parse(run_target, warehouse)
         try:
-            yield from invocation.stream()
+            yield from dbt.cli(build_arguments(), context=context, target_path=run_target).stream()
         finally:
-            keep_partial_parse(invocation.target_path)
+            keep_partial_parse(run_target, warehouse)
 
     return build
 
