@@ -2,7 +2,8 @@
 
 With ``DAGSTER_HOME`` set, runs are recorded there; its ``dagster.yaml`` is written at the first
 run when missing, so that Dagster neither warns that it has none nor prints its telemetry notice
-on every new home (Ringledger runs on machines that may not reach the internet: telemetry is off).
+on every new home (Ringledger runs on machines that may not reach the internet: telemetry is off), and
+names Ringledger's event log (``orchestration.event_log``: the same SQLite files, written faster).
 An existing ``dagster.yaml`` is the operator's and is never changed.
 """
 
@@ -15,10 +16,13 @@ import dagster as dg
 
 INSTANCE_SETTINGS = """\
 # Written by Ringledger (orchestration/instance.py) because DAGSTER_HOME had no dagster.yaml.
-# Run and event storage default to SQLite files in this folder. Edit freely: Ringledger never
-# rewrites an existing file.
+# Runs and events are SQLite files in this folder; the event log keeps its connections open
+# (orchestration/event_log.py). Edit freely: Ringledger never rewrites an existing file.
 telemetry:
   enabled: false
+event_log_storage:
+  module: orchestration.event_log
+  class: KeptOpenSqliteEventLogStorage
 """
 
 
