@@ -33,7 +33,12 @@ KEEP_OPEN = 4  # database files with an open connection: the run's, the index, a
 
 def default_base_dir() -> str:
     """Where Dagster keeps event logs by default: ``$DAGSTER_HOME/history/runs``."""
-    return os.path.join(os.environ["DAGSTER_HOME"], "history", "runs")
+    home = os.environ.get("DAGSTER_HOME")
+    if not home:
+        raise dg.DagsterInvariantViolationError(
+            "KeptOpenSqliteEventLogStorage needs base_dir in its config, or DAGSTER_HOME set"
+        )
+    return os.path.join(home, "history", "runs")
 
 
 def _normal_sync(dbapi_connection: Any, _record: Any) -> None:

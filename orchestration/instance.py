@@ -9,6 +9,7 @@ An existing ``dagster.yaml`` is the operator's and is never changed.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -23,6 +24,8 @@ telemetry:
 event_log_storage:
   module: orchestration.event_log
   class: KeptOpenSqliteEventLogStorage
+  config:
+    base_dir: {event_log}  # where Dagster's own keeps them; moving this folder, change it here
 """
 
 
@@ -31,7 +34,8 @@ def prepare_home(dagster_home: Path) -> Path:
     dagster_home.mkdir(parents=True, exist_ok=True)
     settings = dagster_home / "dagster.yaml"
     if not settings.exists():
-        settings.write_text(INSTANCE_SETTINGS, encoding="utf-8")
+        event_log = json.dumps(str(dagster_home.resolve() / "history" / "runs"))  # a YAML string
+        settings.write_text(INSTANCE_SETTINGS.format(event_log=event_log), encoding="utf-8")
     return settings
 
 
