@@ -8,6 +8,7 @@ warn: the run publishes, and their findings per source are read back from the pu
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from orchestration.findings import Finding, findings_lines, read_findings
 from orchestration.serving.publish import PublishedVersion, current_version
 
 FAILED_ROWS = "dagster_dbt/failed_row_count"
+DBT_ERRORS = "Errors parsed from dbt logs:"  # dagster-dbt's heading before dbt's own error lines
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 @dataclass(frozen=True)
@@ -78,10 +81,27 @@ def _summary(event: dg.DagsterEvent) -> str | None:
     return None if value is None else str(value.value)
 
 
+def dbt_errors(message: str) -> list[str]:
+    """dbt's own errors in a dagster-dbt failure, one line each.
+
+    For example, ``Runtime Error in model dim_branch (models/marts/org/dim_branch.sql): Constraint
+    Error: NOT NULL constraint failed: dim_branch__dbt_tmp.site_id``.
+    """
+    if DBT_ERRORS not in message:
+        return []
+    lines = [_ANSI.sub("", line).strip() for line in message.split(DBT_ERRORS, 1)[1].splitlines()]
+    return [
+        f"{line}: {detail}"
+        for line, detail in zip(lines, lines[1:], strict=False)
+        if " Error in " in line and detail
+    ]
+
+
 def _step_failure(event: dg.DagsterEvent) -> str:
     error = event.step_failure_data.error if event.step_failure_data else None
-    message = error.message.strip().splitlines()[0] if error and error.message.strip() else "failed"
-    return f"{event.step_key}: {message}"
+    message = error.message.strip() if error else ""
+    said = dbt_errors(message) or [message.splitlines()[0] if message else "failed"]
+    return f"{event.step_key}: {'; '.join(said)}"
 
 
 def _rows(count: int | None) -> str:
