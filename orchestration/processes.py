@@ -85,8 +85,22 @@ def exec_bound_to_parent(argv: list[str]) -> NoReturn:
     os.execvp(argv[0], argv)
 
 
+def dbt_versions() -> str:
+    """What ``dbt --version`` says of the installed packages, as dbt words it; no check for newer ones."""
+    from importlib.metadata import version
+
+    return f"Core:\n  - installed: {version('dbt-core')}\n\nPlugins:\n  - duckdb: {version('dbt-duckdb')}"
+
+
 def dbt_bound_to_parent() -> NoReturn:
-    """The ``ringledger-dbt`` console script: dbt with its arguments, dying with its parent."""
+    """The ``ringledger-dbt`` console script: dbt with its arguments, dying with its parent.
+
+    ``--version`` alone is answered here: dagster-dbt asks it once per process, and dbt takes 3.5 s
+    to import itself and to ask PyPI for its latest release, which a machine offline waits on.
+    """
+    if sys.argv[1:] == ["--version"]:
+        print(dbt_versions())
+        sys.exit(0)
     exec_bound_to_parent([program_path("dbt"), *sys.argv[1:]])
 
 

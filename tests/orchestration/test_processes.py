@@ -11,11 +11,14 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib.metadata import version
 from pathlib import Path
 
 import duckdb
 import pytest
+from packaging.version import Version
 
+from orchestration.defs.transform import dbt_resource
 from orchestration.processes import (
     PARENT_PID_VARIABLE,
     PipelineBusy,
@@ -164,3 +167,11 @@ def test_a_held_warehouse_names_the_process_holding_it(tmp_path: Path):
     assert f"pid {holder.pid}" in message and "duckdb.connect" in message  # its command line
     assert f"kill {holder.pid}" in message and str(warehouse) in message
     open_warehouse(str(warehouse)).close()  # the kernel released DuckDB's lock with its holder
+
+
+def test_the_dbt_wrapper_says_the_installed_versions_as_dagster_dbt_reads_them():
+    wrapper = Path(sys.executable).with_name("ringledger-dbt")  # the console script beside pytest's python
+    said = subprocess.run([wrapper, "--version"], capture_output=True, text=True, check=True).stdout
+    assert f"installed: {version('dbt-core')}" in said and f"duckdb: {version('dbt-duckdb')}" in said
+    assert "latest" not in said  # answered by the wrapper: dbt itself would ask PyPI for its latest release
+    assert dbt_resource()._cli_version == Version(version("dbt-core"))  # what dagster-dbt makes of it
