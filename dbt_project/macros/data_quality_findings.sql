@@ -32,18 +32,20 @@ cast({{ adapter.quote(columns[0]) }} as varchar)
 {%- endif -%}
 {%- endmacro %}
 
-{#- One row per stored failing row of every data-quality test, in the findings' shape. -#}
+{#-
+  One row per stored failing row of every data-quality test, in the findings' shape; the
+  per-record staging tests' from int_staging_test_failures, where every tested file's are kept.
+-#}
 {% macro data_quality_test_failures() -%}
-{%- for found in data_quality_tests() -%}
+{%- for found in data_quality_tests() if not is_per_record_staging_test(found.test) -%}
 {%- set test = found.test -%}
 {%- set tested = graph.nodes.get(test.attached_node) -%}
-{%- set kind = test.test_metadata.name if test.test_metadata else 'singular' -%}
 select
     'test' as finding_kind,
     {{ 'source_name' if 'source_name' in found.columns else 'cast(null as varchar)' }} as source_name,
     '{{ tested.name if tested else "" }}' as model_name,
     '{{ test.name }}' as check_name,
-    '{{ kind }}{{ " on " ~ test.column_name if test.column_name }}' as check_description,
+    '{{ test_check_description(test) }}' as check_description,
     {{ finding_example_key(found.columns, test.column_name) }} as example_key,
     '{{ found.stored.schema }}.{{ found.stored.identifier }}' as details_relation
 from {{ found.stored }}

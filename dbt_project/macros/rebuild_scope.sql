@@ -133,7 +133,8 @@ cross join (
   On a table incremental by the scope, they check only the days this build rebuilt: the
   other days passed when they were built and have not changed since, and a key (call_id,
   leg_id) belongs to one call day only, so unique holds table-wide. A full refresh, or
-  the first build (whose scope is every day), checks every row.
+  the first build (whose scope is every day), checks every row. A per-record test on a PBX
+  format's staging model checks the files this build stages (macros/record_tests.sql).
 -#}
 {% macro duckdb__get_where_subquery(relation) -%}
 {%- if relation.identifier in rebuild_scoped_tables() and not flags.FULL_REFRESH -%}
@@ -146,6 +147,8 @@ cross join (
         ) {% if where %}where {{ where }}{% endif %}) dbt_subquery
     {%- endset -%}
     {{ return(scoped) }}
+{%- elif is_per_record_staging_test(model) -%}
+    {{ return(newly_staged_records(relation, config.get('where', ''))) }}
 {%- endif -%}
 {{ return(dbt.default__get_where_subquery(relation)) }}
 {%- endmacro %}

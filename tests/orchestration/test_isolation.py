@@ -285,20 +285,33 @@ def test_a_blocking_failure_keeps_the_served_copy_until_a_good_run(bad_rows_run:
     assert _served(_read_as_superset_does(settings.published_dir))[1:] == served_before[1:]
 
 
-def test_every_data_quality_test_runs_before_the_findings_are_summarised():
-    """rpt_data_quality_findings reads the stored failures of the tests of its ancestors only."""
-    manifest = json.loads(dbt_project().manifest_path.read_text())
-    findings = "model.ringledger.rpt_data_quality_findings"
-    ancestors, todo = set(), [findings]
+def _ancestors(manifest: dict, node: str) -> set[str]:
+    found, todo = set(), [node]
     while todo:
         for parent in manifest["parent_map"][todo.pop()]:
-            if parent not in ancestors:
-                ancestors.add(parent)
+            if parent not in found:
+                found.add(parent)
                 todo.append(parent)
+    return found
+
+
+def test_every_data_quality_test_runs_before_the_findings_are_summarised():
+    """rpt_data_quality_findings, and int_staging_test_failures which keeps the per-record staging
+    tests' failures, read the stored failures of the tests of their ancestors only."""
+    manifest = json.loads(dbt_project().manifest_path.read_text())
     data_quality = {
-        test["name"]: test["attached_node"]
+        test["name"]: (test["attached_node"], (test.get("test_metadata") or {}).get("name"))
         for test in manifest["nodes"].values()
         if test["resource_type"] == "test" and test["config"]["severity"].lower() == "warn"
     }
-    assert "not_null_stg_asterisk_cdr_csv__legs_linked_id" in data_quality
-    assert {name: model for name, model in data_quality.items() if model not in ancestors} == {}
+    assert data_quality["not_null_stg_asterisk_cdr_csv__legs_linked_id"][1] == "not_null"
+    findings = _ancestors(manifest, "model.ringledger.rpt_data_quality_findings")
+    assert {name: model for name, (model, _) in data_quality.items() if model not in findings} == {}
+    per_record = {
+        name: model
+        for name, (model, kind) in data_quality.items()
+        if model.startswith("model.ringledger.stg_") and kind in ("not_null", "accepted_values")
+    }
+    assert len(per_record) > 50
+    kept = _ancestors(manifest, "model.ringledger.int_staging_test_failures")
+    assert {name: model for name, model in per_record.items() if model not in kept} == {}

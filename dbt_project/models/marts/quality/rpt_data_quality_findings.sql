@@ -1,6 +1,8 @@
 {#-
   Data-quality findings of the last build, per source: each data-quality test that found
-  rows (dbt_project.yml: severity warn, failures stored in the data_quality schema) and
+  rows (dbt_project.yml: severity warn, failures stored in the data_quality schema; the
+  per-record tests of staging models test new files only, and every tested file's failing
+  records are kept in int_staging_test_failures) and
   each reason legs were kept out of the calls (int_call_legs_rejected), and the records kept
   out of the legs as duplicates of one loaded before (raw.record_duplicates), and per day the
   external legs no configured trunk matched (int_call_legs_off_trunk), with the number of rows,
@@ -16,6 +18,18 @@
 -- depends_on: {{ ref('dim_trunk') }}
 with test_failures as (
     {{ data_quality_test_failures() }}
+),
+
+staging_test_failures as (
+    select
+        'test' as finding_kind,
+        source_name,
+        model_name,
+        check_name,
+        check_description,
+        landed_path || ' line ' || cast(record_no as {{ dbt.type_string() }}) as example_key,
+        'intermediate.int_staging_test_failures' as details_relation
+    from {{ ref('int_staging_test_failures') }}
 ),
 
 rejected_legs as (
@@ -70,6 +84,8 @@ off_trunk_legs as (
 
 failing_rows as (
     select *, cast(null as date) as finding_date from test_failures
+    union all
+    select *, cast(null as date) as finding_date from staging_test_failures
     union all
     select *, cast(null as date) as finding_date from rejected_legs
     union all
