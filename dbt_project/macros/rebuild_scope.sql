@@ -175,3 +175,25 @@ cross join (
 and not exists (select 1 from {{ this }} as kept where kept.{{ key }} = {{ column }})
 {%- endif %}
 {%- endmacro %}
+
+{#-
+  The run's end hook: a run that built a call-level model without int_rebuild_scope_log (a selection
+  such as `-s fct_inbound_service+`, maybe with --full-refresh) may have changed days the log does
+  not list, so it logs an 'everything' row: the next publish compares every group.
+-#}
+{% macro log_unlogged_rebuilds(results) -%}
+{%- if execute and flags.WHICH in ('run', 'build', 'retry') -%}
+{%- set log = previous_build('intermediate', 'int_rebuild_scope_log') -%}
+{%- set models = results | selectattr('node.resource_type', 'equalto', 'model') | list -%}
+{%- set scoped = models | selectattr('node.name', 'in', rebuild_scoped_tables())
+    | rejectattr('status', 'equalto', 'skipped') | list -%}
+{%- set logged = models | selectattr('node.name', 'equalto', 'int_rebuild_scope_log')
+    | selectattr('status', 'equalto', 'success') | list -%}
+{%- if log is not none and scoped and not logged -%}
+insert into {{ log }} (build_id, invocation_id, built_at, entry, source_name, call_date_local)
+select
+    coalesce(max(build_id), 0) + 1, '{{ invocation_id }}', {{ dbt.current_timestamp() }}, 'everything', null, null
+from {{ log }}
+{%- endif -%}
+{%- endif -%}
+{%- endmacro %}

@@ -33,6 +33,10 @@ def type_boolean() -> str:
     return "boolean"
 
 
+def current_timestamp() -> str:
+    return "now()"
+
+
 def safe_cast(field: str, type: str) -> str:  # dbt's argument names
     return f"try_cast({field} as {type})"
 

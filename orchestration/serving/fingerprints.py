@@ -4,13 +4,16 @@ A fingerprint is a row count and the sum of DuckDB's 64-bit ``hash`` of every ro
 count, every value does. Tables with a ``source_name VARCHAR`` and a ``call_date_local DATE`` column
 (the call-level marts) are fingerprinted per (source_name, call_date_local) group, so a publish can
 replace only the groups that differ. The published side's fingerprints are stored in the published
-file (``_publication_tables``, ``_publication_groups``); the warehouse side is hashed every time.
+file (``_publication_tables``, ``_publication_groups``). The warehouse side is hashed whole, or for a
+table incremental by dbt's rebuild scope only in the groups rebuilt since the last publish
+(``rebuild_log``), the stored fingerprints of the others standing for them.
 ``hash`` may change between DuckDB releases, so the stored ones count only under the same release.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import duckdb
 
@@ -131,16 +134,30 @@ def _fingerprint(row: tuple) -> Fingerprint:
     return Fingerprint(int(row[0] or 0), int(row[1] or 0))
 
 
-def of_table(con: duckdb.DuckDBPyConnection, table: WarehouseTable) -> Fingerprint:
-    """The warehouse table's fingerprint; for a grouped one, its groups' go into a temp table first."""
+def of_table(
+    con: duckdb.DuckDBPyConnection, table: WarehouseTable, rebuilt: str | None = None
+) -> Fingerprint:
+    """The warehouse table's fingerprint; for a grouped one, its groups' go into a temp table first.
+
+    With ``rebuilt`` (a table of groups), only those groups are hashed; the others' fingerprints
+    are the published ones: the caller knows that only those groups can have changed.
+    """
     if not table.grouped:
         row = con.execute(f"SELECT count(*), sum(hash({_ROW})) FROM {table.relation} {_ROW}").fetchall()[0]
         return _fingerprint(row)
     keys = ", ".join(GROUP_KEYS)
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {_WAREHOUSE_GROUPS} AS SELECT {keys}, count(*) AS row_count, "
-        f"sum(hash({_ROW})) AS hash_sum FROM {table.relation} {_ROW} GROUP BY ALL"
-    )
+    hashed = f"SELECT {keys}, count(*) AS row_count, sum(hash({_ROW})) AS hash_sum FROM "
+    create = f"CREATE OR REPLACE TEMP TABLE {_WAREHOUSE_GROUPS} AS"
+    if rebuilt is None:
+        con.execute(f"{create} {hashed}{table.relation} {_ROW} GROUP BY ALL")
+    else:
+        con.execute(
+            f"{create} SELECT {keys}, row_count, hash_sum FROM main.{GROUPS} p WHERE table_name = ? "
+            f"AND NOT EXISTS (SELECT 1 FROM {rebuilt} r WHERE {same_group('p', 'r')}) "
+            f"UNION ALL {hashed}(SELECT t.* FROM {table.relation} t SEMI JOIN {rebuilt} r "
+            f"ON {same_group('t', 'r')} WHERE {_day_prefilter(con, 't', rebuilt)}) {_ROW} GROUP BY ALL",
+            [table.name],
+        )
     return _fingerprint(
         con.execute(f"SELECT sum(row_count), sum(hash_sum) FROM {_WAREHOUSE_GROUPS}").fetchall()[0]
     )
@@ -165,11 +182,26 @@ def changed_groups(con: duckdb.DuckDBPyConnection, table: WarehouseTable) -> Gro
     return GroupChanges(rewritten, deleted, int(rows))
 
 
-def _day_prefilter(con: duckdb.DuckDBPyConnection, alias: str) -> str:
-    """SQL condition on the changed groups' days as constants, which DuckDB pushes into the scan."""
-    days = [day for (day,) in con.execute(f"SELECT DISTINCT {DAY_KEY} FROM {_CHANGED}").fetchall()]
-    known = [f"DATE '{day.isoformat()}'" for day in days if day is not None]
-    parts = [f"{alias}.{DAY_KEY} IN ({', '.join(known)})"] if known else []
+def _day_runs(days: list[date]) -> list[tuple[date, date]]:
+    """Sorted days as runs of consecutive days: (first, last)."""
+    runs: list[tuple[date, date]] = []
+    for day in sorted(days):
+        if runs and day - runs[-1][1] == timedelta(days=1):
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def _day_prefilter(con: duckdb.DuckDBPyConnection, alias: str, groups: str = _CHANGED) -> str:
+    """SQL condition on the days of ``groups`` as constant ranges, which DuckDB pushes into the scan:
+    the row groups of other days are skipped (an IN list of days skips them only when counting)."""
+    days = [day for (day,) in con.execute(f"SELECT DISTINCT {DAY_KEY} FROM {groups}").fetchall()]
+    known = [day for day in days if day is not None]
+    parts = [
+        f"{alias}.{DAY_KEY} BETWEEN DATE '{first.isoformat()}' AND DATE '{last.isoformat()}'"
+        for first, last in _day_runs(known)
+    ]
     if len(known) < len(days):
         parts.append(f"{alias}.{DAY_KEY} IS NULL")
     return "(" + " OR ".join(parts) + ")" if parts else "false"

@@ -4,7 +4,8 @@ The pipeline alone writes the warehouse file. After a good build, the marts are
 copied into a new, versioned DuckDB file; ``CURRENT`` is then switched to it
 atomically. Readers (Superset) attach ``CURRENT`` read-only on each connection,
 so they never see a half-built table or meet the writer's lock. Older versions
-are pruned, keeping a few for readers still attached to them.
+are pruned, keeping a few for readers still attached to them. When dbt's rebuild log shows that
+nothing the copy holds has changed, no new version is written.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.serving import fingerprints as fp
+from orchestration.serving import rebuild_log
 
 POINTER_NAME = "CURRENT"
 PUBLISHED_SCHEMAS = ("marts",)
@@ -45,11 +47,15 @@ class Publication:
     groups: dict[str, int] = field(default_factory=dict)  # table -> day groups rewritten or deleted
     dropped: tuple[str, ...] = ()
     compacted: bool = False  # rewritten without the free blocks dropped tables left
+    unchanged: bool = False  # nothing differed: no new version, ``path`` is the one still served
     seconds: float = 0.0
 
     def summary(self) -> str:
         """One line, e.g. ``published: 3 tables replaced, 12 day groups replaced, 15 kept (2.1 s)``."""
         took = f"({self.seconds:.1f} s)"
+        if self.unchanged:
+            kept = _count(len(self.kept), "table")
+            return f"published: nothing changed, {kept} kept, version {self.version} still served {took}"
         if not self.incremental:
             return f"published (full copy): {len(self.tables)} tables {took}"
         parts = [f"{_count(len(self.replaced) + len(self.created), 'table')} replaced"]
@@ -127,23 +133,45 @@ def _replace(con: duckdb.DuckDBPyConnection, table: fp.WarehouseTable, existing:
     con.execute(f"CREATE TABLE main.{fp.ident(table.name)} AS SELECT * FROM {table.relation}")
 
 
+def _compare(
+    con: duckdb.DuckDBPyConnection,
+    table: fp.WarehouseTable,
+    columns: fp.Columns | None,
+    previous: fp.Fingerprint | None,
+    logged: bool,
+) -> tuple[fp.Fingerprint, str]:
+    """The warehouse table's fingerprint and what its published copy needs: create, replace, keep or
+    groups. ``logged``: only the groups in the rebuild log's temp table can have changed in the
+    tables incremental by the scope, so only those are hashed."""
+    scoped = logged and table.name in rebuild_log.SCOPED_TABLES and previous is not None
+    fingerprint = fp.of_table(
+        con, table, rebuild_log.REBUILT if scoped and columns == table.columns else None
+    )
+    if columns is None:
+        return fingerprint, "create"
+    if columns != table.columns or previous is None or (not table.grouped and previous != fingerprint):
+        return fingerprint, "replace"
+    return fingerprint, "keep" if previous == fingerprint else "groups"
+
+
 def _update_table(
     con: duckdb.DuckDBPyConnection,
     table: fp.WarehouseTable,
     columns: fp.Columns | None,
     previous: fp.Fingerprint | None,
+    logged: bool,
     changes: _Changes,
 ) -> None:
     """Make one published table equal the warehouse's: keep it, rewrite its changed groups, or replace it."""
-    fingerprint = fp.of_table(con, table)
+    fingerprint, action = _compare(con, table, columns, previous, logged)
     changes.rows[table.name] = fingerprint.rows
-    if columns is None:
+    if action == "create":
         _replace(con, table, existing=False)
         changes.created.append(table.name)
-    elif columns != table.columns or previous is None or (not table.grouped and previous != fingerprint):
+    elif action == "replace":
         _replace(con, table)
         changes.replaced.append(table.name)
-    elif previous == fingerprint:
+    elif action == "keep":
         changes.kept.append(table.name)
         return
     else:
@@ -164,10 +192,52 @@ def _update_groups(
         changes.groups[table.name] = groups.rewritten + groups.deleted
 
 
-def _update_marts(con: duckdb.DuckDBPyConnection, warehouse_path: Path) -> _Changes:
-    """Make the open file's tables equal the warehouse marts, with their fingerprints stored."""
+def _attach(con: duckdb.DuckDBPyConnection, warehouse_path: Path) -> rebuild_log.Position | None:
+    """Attach the warehouse read-only; returns the last build its rebuild log holds."""
     con.execute(f"ATTACH '{_quote(warehouse_path)}' AS warehouse (READ_ONLY)")
+    return rebuild_log.latest(con)
+
+
+def _scoped_first(tables: list[fp.WarehouseTable]) -> list[fp.WarehouseTable]:
+    return sorted(tables, key=lambda table: table.name not in rebuild_log.SCOPED_TABLES)
+
+
+def _unchanged(base: Path, warehouse_path: Path) -> dict[str, int] | None:
+    """The tables' row counts when the published copy ``base`` still equals the warehouse marts and
+    the rebuild log tells it cheaply; None when something differs or only hashing all could tell."""
+    con = duckdb.connect(str(base), read_only=True)
     try:
+        if not fp.has_state(con):
+            return None
+        last = _attach(con, warehouse_path)
+        try:
+            if not rebuild_log.load_rebuilt_since(con, rebuild_log.published_position(con), last):
+                return None
+            published, previous = fp.published_columns(con), fp.stored(con)
+            tables = fp.warehouse_tables(con, PUBLISHED_SCHEMAS)
+            if set(published) != {table.name for table in tables} or set(previous) != set(published):
+                return None
+            rows = {}
+            for table in _scoped_first(tables):
+                fingerprint, action = _compare(con, table, published[table.name], previous[table.name], True)
+                if action != "keep":
+                    return None
+                rows[table.name] = fingerprint.rows
+            return rows
+        finally:
+            con.execute("DETACH warehouse")
+    finally:
+        con.close()
+
+
+def _update_marts(
+    con: duckdb.DuckDBPyConnection, warehouse_path: Path
+) -> tuple[_Changes, rebuild_log.Position | None]:
+    """Make the open file's tables equal the warehouse marts, with their fingerprints stored.
+    Returns the changes and the last build of the warehouse's rebuild log, now consumed."""
+    last = _attach(con, warehouse_path)
+    try:
+        logged = rebuild_log.load_rebuilt_since(con, rebuild_log.published_position(con), last)
         fp.create_state(con)
         published, previous = fp.published_columns(con), fp.stored(con)
         tables = fp.warehouse_tables(con, PUBLISHED_SCHEMAS)
@@ -179,10 +249,10 @@ def _update_marts(con: duckdb.DuckDBPyConnection, warehouse_path: Path) -> _Chan
         for name in set(previous) - wanted:
             fp.forget(con, name)
         for table in tables:
-            _update_table(con, table, published.get(table.name), previous.get(table.name), changes)
+            _update_table(con, table, published.get(table.name), previous.get(table.name), logged, changes)
     finally:
         con.execute("DETACH warehouse")
-    return changes
+    return changes, last
 
 
 def _open_partial(partial: Path, base: Path | None) -> tuple[duckdb.DuckDBPyConnection, bool]:
@@ -242,11 +312,18 @@ def _write(
     when dropped tables left much of the copy free. Returns the changes, incremental, compacted."""
     con, incremental = _open_partial(partial, base)
     try:
-        changes = _update_marts(con, warehouse_path)
+        changes, last = _update_marts(con, warehouse_path)
         con.execute(
             "CREATE OR REPLACE TABLE main._publication AS "
-            "SELECT ? AS version, ?::TIMESTAMPTZ AS published_at, ? AS fingerprints",
-            [version, now.isoformat(), fp.FINGERPRINT_KIND],
+            "SELECT ? AS version, ?::TIMESTAMPTZ AS published_at, ? AS fingerprints, "
+            "?::BIGINT AS scope_build_id, ?::VARCHAR AS scope_invocation_id",
+            [
+                version,
+                now.isoformat(),
+                fp.FINGERPRINT_KIND,
+                last and last.build_id,
+                last and last.invocation_id,
+            ],
         )
         con.execute("CHECKPOINT")
         bloated = _free_fraction(con) > COMPACT_FREE_FRACTION
@@ -261,17 +338,29 @@ def publish(warehouse_path: Path, published_dir: Path, keep: int = KEEP_VERSIONS
     """Make a new versioned file equal to the marts and make it current.
 
     It starts as a copy of the current version when that one has usable fingerprints, and only
-    the tables and day groups that differ are rewritten; otherwise every table is copied.
+    the tables and day groups that differ are rewritten; otherwise every table is copied. When the
+    rebuild log shows that nothing differs, the current version stays, and no new one is written.
     """
     if not warehouse_path.exists():
         raise FileNotFoundError(f"{warehouse_path}: no warehouse to publish; run the pipeline first")
     started = time.monotonic()
     published_dir.mkdir(parents=True, exist_ok=True)
+    base = current_publication(published_dir)
+    unchanged = _unchanged(base, warehouse_path) if base is not None and base.exists() else None
+    if base is not None and unchanged is not None:
+        return Publication(
+            path=base,
+            version=published_version(base).version,
+            tables=dict(sorted(unchanged.items())),
+            incremental=True,
+            kept=tuple(sorted(unchanged)),
+            unchanged=True,
+            seconds=time.monotonic() - started,
+        )
     now = datetime.now(UTC)
     version = now.strftime("%Y%m%dT%H%M%S%fZ")
     target = published_dir / f"ringledger-{version}.duckdb"
     partial = target.with_name(target.name + ".partial")
-    base = current_publication(published_dir)
     changes, incremental, compacted = _write(partial, base, warehouse_path, version, now)
     os.replace(partial, target)
     _switch_pointer(published_dir, target)

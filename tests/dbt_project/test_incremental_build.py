@@ -11,7 +11,7 @@ import pytest
 
 from bench.company import mirror
 from tests.conftest import generate_company, run_ringledger, settings_under, truth_summary
-from tests.orchestration.test_reprocessing import call_table_hashes, query
+from tests.orchestration.test_reprocessing import call_table_hashes, published_equals_a_fresh_publish, query
 
 pytestmark = pytest.mark.slow
 
@@ -76,6 +76,15 @@ def test_one_more_day_incrementally_equals_a_full_build(tmp_path: Path, company:
     days = {day for _, day in scope}
     assert last_day in days and days <= {last_day - dt.timedelta(days=1), last_day}
     assert ("berlin-asterisk", last_day - dt.timedelta(days=1)) in scope
+    # Each build is in the rebuild log, the first as everything; the publish hashed only the groups
+    # logged since its last one, and serves what a publish from nothing would.
+    log = query(
+        incremental,
+        "SELECT build_id, entry, source_name, call_date_local FROM intermediate.int_rebuild_scope_log",
+    )
+    assert sorted(row[:2] for row in log if row[1] != "group") == [(1, "everything"), (2, "build")]
+    assert {(source, day) for build, entry, source, day in log if entry == "group"} == set(scope)
+    assert published_equals_a_fresh_publish(incremental)
     # The call keeps the day of its first leg, with the leg that arrived a day later.
     legs = query(
         incremental,

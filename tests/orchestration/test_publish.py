@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.serving import fingerprints
+from orchestration.serving import fingerprints, rebuild_log
 from orchestration.serving.publish import current_publication, current_version, publish, published_version
 from tests.publish_support import published_content
 
@@ -230,3 +230,128 @@ def test_a_version_left_mostly_free_by_a_dropped_table_is_compacted(tmp_path: Pa
     assert second.path.stat().st_size <= 1.1 * fresh.path.stat().st_size
     assert published_content(second.path) == published_content(fresh.path)
     assert not list(published.glob("*.partial"))
+
+
+# --- hashing only the groups dbt's rebuild log lists ----------------------------------------------
+
+
+def _log_build(path: Path, *groups: tuple[str, str], everything: bool = False) -> None:
+    """Log a build in the warehouse's rebuild log as dbt does: its row, then a row per group rebuilt."""
+    con = duckdb.connect(str(path))
+    con.execute(
+        f"CREATE TABLE IF NOT EXISTS intermediate.{rebuild_log.LOG} (build_id BIGINT, invocation_id VARCHAR, "
+        "built_at TIMESTAMPTZ, entry VARCHAR, source_name VARCHAR, call_date_local DATE)"
+    )
+    build = con.execute(
+        f"SELECT coalesce(max(build_id), 0) + 1 FROM intermediate.{rebuild_log.LOG}"
+    ).fetchone()
+    invocation = f"invocation-{build[0]}-{datetime.now(UTC).timestamp()}"
+    rows = [(build[0], invocation, "everything" if everything else "build", None, None)]
+    rows += [(build[0], invocation, "group", source, day) for source, day in groups]
+    con.executemany(f"INSERT INTO intermediate.{rebuild_log.LOG} VALUES (?, ?, now(), ?, ?, ?::DATE)", rows)
+    con.close()
+
+
+def _change_group(path: Path, source: str, day: str, table: str = "fct_calls") -> None:
+    con = duckdb.connect(str(path))
+    con.execute(
+        f"UPDATE marts.{table} SET duration_s = duration_s + 7 WHERE source_name = ? AND call_date_local = ?",
+        [source, day],
+    )
+    con.close()
+
+
+def _same_as_fresh(publication_path: Path, warehouse: Path, tmp_path: Path) -> bool:
+    fresh = publish(warehouse, tmp_path / f"fresh-{datetime.now(UTC).timestamp()}")
+    return published_content(publication_path) == published_content(fresh.path)
+
+
+def test_a_publish_after_logged_builds_rewrites_every_group_they_rebuilt(tmp_path: Path):
+    warehouse, published = tmp_path / "w.duckdb", tmp_path / "published"
+    _call_warehouse(warehouse)
+    _log_build(warehouse, everything=True)
+    assert not publish(warehouse, published).incremental
+    _change_group(warehouse, "pbx_a", "2026-01-03")
+    _log_build(warehouse, ("pbx_a", "2026-01-03"))  # a build whose publish was skipped
+    _change_group(warehouse, "pbx_b", "2026-01-05")
+    con = duckdb.connect(str(warehouse))
+    con.execute("DELETE FROM marts.fct_calls WHERE source_name = 'pbx_c' AND call_date_local = '2026-01-09'")
+    con.execute("UPDATE marts.dim_extension SET name = 'Reception' WHERE extension = 105")  # not in any scope
+    con.close()
+    _log_build(warehouse, ("pbx_b", "2026-01-05"), ("pbx_c", "2026-01-09"), ("pbx_a", "2026-01-04"))
+    _log_build(warehouse)  # nothing rebuilt
+    second = publish(warehouse, published)
+    assert second.groups == {"fct_calls": 3} and second.replaced == ("dim_extension",)
+    assert _same_as_fresh(second.path, warehouse, tmp_path)
+
+
+def test_the_stored_fingerprints_stand_for_the_groups_the_log_does_not_list(tmp_path: Path):
+    """What makes a publish cheap: an unlogged change to a scoped table is not looked for, until the log
+    says that a build may have rebuilt everything."""
+    warehouse, published = tmp_path / "w.duckdb", tmp_path / "published"
+    _call_warehouse(warehouse)
+    _log_build(warehouse, everything=True)
+    publish(warehouse, published)
+    _change_group(warehouse, "pbx_a", "2026-01-03")  # not as dbt does it: without a log entry
+    _log_build(warehouse)
+    trusting = publish(warehouse, published)
+    assert trusting.unchanged and not _same_as_fresh(trusting.path, warehouse, tmp_path)
+    _log_build(warehouse, everything=True)  # a full refresh
+    full = publish(warehouse, published)
+    assert full.groups == {"fct_calls": 1} and _same_as_fresh(full.path, warehouse, tmp_path)
+
+
+def test_without_a_log_position_to_trust_every_group_is_compared(tmp_path: Path):
+    warehouse, published = tmp_path / "w.duckdb", tmp_path / "published"
+    _call_warehouse(warehouse)
+    publish(warehouse, published)  # before the warehouse had a log: no position recorded
+    _change_group(warehouse, "pbx_a", "2026-01-03")
+    _log_build(warehouse)
+    first = publish(warehouse, published)
+    assert first.groups == {"fct_calls": 1} and _same_as_fresh(first.path, warehouse, tmp_path)
+
+    con = duckdb.connect(str(warehouse))
+    con.execute(f"DROP TABLE intermediate.{rebuild_log.LOG}")  # the log built again from nothing
+    con.close()
+    _change_group(warehouse, "pbx_b", "2026-01-05")
+    _log_build(warehouse)
+    _log_build(warehouse)
+    again = publish(warehouse, published)
+    assert again.groups == {"fct_calls": 1} and _same_as_fresh(again.path, warehouse, tmp_path)
+
+
+def test_a_grouped_table_not_incremental_by_the_scope_is_compared_whole(tmp_path: Path):
+    warehouse, published = tmp_path / "w.duckdb", tmp_path / "published"
+    _call_warehouse(warehouse)
+    con = duckdb.connect(str(warehouse))
+    con.execute("CREATE TABLE marts.fct_missed_calls AS SELECT * FROM marts.fct_calls WHERE duration_s < 60")
+    con.close()
+    _log_build(warehouse, everything=True)
+    publish(warehouse, published)
+    _change_group(warehouse, "pbx_c", "2026-01-01", table="fct_missed_calls")  # outside the scope, by design
+    _log_build(warehouse, ("pbx_a", "2026-01-02"))
+    second = publish(warehouse, published)
+    assert second.groups == {"fct_missed_calls": 1} and _same_as_fresh(second.path, warehouse, tmp_path)
+
+
+def test_nothing_changed_since_the_last_publish_writes_no_new_version(tmp_path: Path):
+    warehouse, published = tmp_path / "w.duckdb", tmp_path / "published"
+    _call_warehouse(warehouse)
+    _log_build(warehouse, everything=True)
+    first = publish(warehouse, published)
+    _log_build(warehouse, ("pbx_a", "2026-01-03"))  # rebuilt, the same rows again
+    again = publish(warehouse, published)
+    assert again.unchanged and again.path == first.path == current_publication(published)
+    assert again.version == first.version and again.tables == first.tables
+    assert sorted(published.glob("ringledger-*")) == [first.path]
+    assert again.summary().startswith(
+        f"published: nothing changed, 5 tables kept, version {first.version} still"
+    )
+
+
+def test_the_scoped_tables_are_the_marts_incremental_by_the_rebuild_scope():
+    marts = Path(__file__).parents[2] / "dbt_project" / "models" / "marts"
+    scoped = {
+        sql.stem for sql in marts.rglob("*.sql") if "{{ incremental_by_rebuild_scope() }}" in sql.read_text()
+    }
+    assert scoped == rebuild_log.SCOPED_TABLES

@@ -6,7 +6,9 @@ import duckdb
 import pytest
 
 from ingestion.config.settings import Settings
+from orchestration.serving.publish import current_publication, publish
 from tests.conftest import run_ringledger
+from tests.publish_support import published_content
 
 pytestmark = pytest.mark.slow
 
@@ -81,6 +83,14 @@ def test_reprocessing_a_day_restores_exactly_its_facts_and_touches_nothing_else(
     assert (
         _facts(published_demo, f"NOT (source_name = '{source}' AND call_date_local = DATE '{day}')") == others
     )
+    assert published_equals_a_fresh_publish(published_demo)
+
+
+def published_equals_a_fresh_publish(settings: Settings) -> bool:
+    """Whether the served copy (maybe published from dbt's rebuild log) equals one published from nothing."""
+    served = current_publication(settings.published_dir)
+    fresh = publish(settings.warehouse_path, settings.published_dir.parent / "fresh-publish")
+    return served is not None and published_content(served) == published_content(fresh.path)
 
 
 def test_reprocess_rejects_an_unknown_source_or_a_reversed_range(published_demo: Settings):

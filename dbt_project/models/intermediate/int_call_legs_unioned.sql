@@ -15,6 +15,7 @@
   files and runs first, while this table still holds the previous build.
 -#}
 -- depends_on: {{ ref('int_rebuild_scope') }}
+-- depends_on: {{ ref('int_rebuild_scope_log') }}
 -- depends_on: {{ ref('int_call_legs_rejected') }}
 {{ incremental_by_rebuild_scope() }}
 
