@@ -172,3 +172,16 @@ cross join (
 and not exists (select 1 from {{ this }} as kept where kept.{{ key }} = {{ column }})
 {%- endif %}
 {%- endmacro %}
+
+{#-
+  A daily table aggregated by local day (and site …) from tables incremental by the scope
+  (rpt_calls_daily, rpt_inbound_service_daily): a day may combine several sources, so a build
+  deletes every row of each day the scope has (for any source) and aggregates those days
+  again from all their calls. Keyed by the day alone, it needs no source-to-site mapping.
+-#}
+{% macro incremental_by_rebuilt_days() -%}
+{{ incremental_replacing("
+    delete from {{ this }} as report
+    where report.call_date_local in (select scope.call_date_local from {{ rebuild_scope_relation() }} as scope)
+") }}
+{%- endmacro %}

@@ -11,7 +11,8 @@ from tests.conftest import run_ringledger
 pytestmark = pytest.mark.slow
 
 FACTS_HASH = "SELECT md5(string_agg(CAST(f AS VARCHAR), '|' ORDER BY call_id)) FROM marts.fct_calls AS f"
-# Every table incremental by (source, local call date).
+# Every table incremental by (source, local call date), and those derived from them incrementally
+# (by new key, by number, by local day).
 CALL_TABLES = [
     "intermediate.int_call_legs_staged",
     "intermediate.int_call_legs_unioned",
@@ -31,6 +32,8 @@ CALL_TABLES = [
     "marts.fct_missed_calls",
     "marts.fct_call_cost_allocation",
     "marts.dim_destination",
+    "marts.rpt_calls_daily",
+    "marts.rpt_inbound_service_daily",
 ]
 
 
