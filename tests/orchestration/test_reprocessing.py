@@ -25,6 +25,7 @@ CALL_TABLES = [
     "intermediate.int_call_parties_attributed",
     "intermediate.int_call_leg_quality",
     "intermediate.int_destinations_classified",
+    "intermediate.int_number_geography",
     "intermediate.int_call_legs_off_trunk",
     "marts.fct_calls",
     "marts.fct_call_legs",
