@@ -157,15 +157,18 @@ cross join (
   A table keyed by `key` whose rows are derived from the distinct keys of the model `upstream`, one
   row per key and never changing for a key (dim_destination, int_destinations_classified):
   an incremental run appends the keys it has not seen (new_keys_only) and deletes the keys
-  `upstream` no longer has, so it holds what a full build of the same data would.
+  `upstream` no longer has, so it holds what a full build of the same data would. With an
+  empty scope `upstream` has not changed, and the delete (a scan of all of it) is skipped.
 -#}
 {% macro incremental_by_new_keys(key, upstream) -%}
 {#- upstream: a model's name, referred to when the hook runs (ref() while parsing names no table) -#}
 {{ incremental_replacing("
+    {% if not rebuild_scope_is_empty() %}
     delete from {{ this }} as kept
     where not exists (
         select 1 from {{ ref('" ~ upstream ~ "') }} as current where current." ~ key ~ " = kept." ~ key ~ "
     )
+    {% endif %}
 ") }}
 {%- endmacro %}
 
@@ -196,4 +199,23 @@ select
 from {{ log }}
 {%- endif -%}
 {%- endif -%}
+{%- endmacro %}
+
+{#-
+  A daily table aggregated by local day (and site …) from tables incremental by the scope
+  (rpt_calls_daily, rpt_inbound_service_daily): a day may combine several sources, so a build
+  deletes every row of each day the scope has (for any source) and aggregates those days
+  again from all their calls. Keyed by the day alone, it needs no source-to-site mapping.
+-#}
+{% macro incremental_by_rebuilt_days() -%}
+{{ incremental_replacing("
+    delete from {{ this }} as report
+    where report.call_date_local in (select scope.call_date_local from {{ rebuild_scope_relation() }} as scope)
+") }}
+{%- endmacro %}
+
+{#- Whether this build's int_rebuild_scope is empty (nothing to rebuild); false while dbt only parses. -#}
+{% macro rebuild_scope_is_empty() -%}
+{%- set counts = query_column('select count(*) from ' ~ rebuild_scope_relation()) -%}
+{{ return(counts | length > 0 and counts[0] == 0) }}
 {%- endmacro %}

@@ -13,7 +13,8 @@ from tests.publish_support import published_content
 pytestmark = pytest.mark.slow
 
 FACTS_HASH = "SELECT md5(string_agg(CAST(f AS VARCHAR), '|' ORDER BY call_id)) FROM marts.fct_calls AS f"
-# Every table incremental by (source, local call date).
+# Every table incremental by (source, local call date), and those derived from them incrementally
+# (by new key, by number, by local day).
 CALL_TABLES = [
     "intermediate.int_call_legs_staged",
     "intermediate.int_call_legs_unioned",
@@ -26,6 +27,7 @@ CALL_TABLES = [
     "intermediate.int_call_parties_attributed",
     "intermediate.int_call_leg_quality",
     "intermediate.int_destinations_classified",
+    "intermediate.int_number_geography",
     "intermediate.int_call_legs_off_trunk",
     "marts.fct_calls",
     "marts.fct_call_legs",
@@ -33,6 +35,8 @@ CALL_TABLES = [
     "marts.fct_missed_calls",
     "marts.fct_call_cost_allocation",
     "marts.dim_destination",
+    "marts.rpt_calls_daily",
+    "marts.rpt_inbound_service_daily",
 ]
 
 

@@ -8,17 +8,29 @@
       token); a place that only names the country gives no city or area.
   Every longest-prefix match is an equality join over the prefix lengths the table holds.
   Digits that are no number (unknown code, too short or long, not digits) give an 'unknown'
-  row, as phonenumbers' parse error did. Incremental: each number is classified once.
+  row, as phonenumbers' parse error did. Incremental: each number is classified once, when a
+  rebuilt day first has it (the other days' numbers were classified when they were built).
 -#}
 {{ config(materialized='incremental', incremental_strategy='append') }}
 
-with numbers as (
+with seen_numbers as (
     select distinct call_numbers.number_e164
     from {{ ref('int_call_numbers') }} as call_numbers
+    {{ rebuild_scope_join('call_numbers.source_name', 'call_numbers.call_date_local') }}
     where call_numbers.number_e164 is not null
-        {% if is_incremental() %}
-        and call_numbers.number_e164 not in (select classified.number_e164 from {{ this }} as classified)
-        {% endif %}
+),
+
+{# the numbers not classified yet: an anti-join of the few seen numbers, after distinct #}
+numbers as (
+    select seen_numbers.number_e164
+    from seen_numbers
+    where true
+    {% if is_incremental() %}
+    and not exists (
+        select 1 from {{ this }} as classified
+        where classified.number_e164 = seen_numbers.number_e164
+    )
+    {% endif %}
 ),
 
 country_codes as (

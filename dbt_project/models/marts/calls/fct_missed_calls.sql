@@ -15,10 +15,9 @@
     where missed.site_id = rebuilt.site_id and missed.call_date_local = rebuilt.call_date_local
 ") }}
 
-with calls as (
-    select * from {{ ref('fct_calls') }}
-),
-
+{#- fct_calls is read in two places, not through one CTE: DuckDB materializes a CTE read twice, which
+    copied every call of the table before the scope's joins could filter it -#}
+with
 {% if is_incremental() %}
 rebuilt as (
     {{ missed_call_rebuild_days() }}
@@ -40,7 +39,7 @@ missed as (
         calls.call_id, calls.site_id, calls.source_name, calls.call_date_local, calls.started_at_utc,
         calls.started_at_local, calls.caller_number_e164, calls.company_number_e164, calls.first_called_extension,
         calls.queue_name, calls.disposition, calls.ring_seconds
-    from calls
+    from {{ ref('fct_calls') }} as calls
     {% if is_incremental() -%}
     inner join rebuilt on calls.site_id = rebuilt.site_id and calls.call_date_local = rebuilt.call_date_local
     {% endif -%}
@@ -56,7 +55,7 @@ answered_contacts as (
         case when calls.direction = 'outbound' then calls.called_number_e164 else calls.caller_number_e164 end
             as number_e164,
         calls.direction
-    from calls
+    from {{ ref('fct_calls') }} as calls
     {% if is_incremental() -%}
     inner join follow_up_days
         on calls.site_id = follow_up_days.site_id
