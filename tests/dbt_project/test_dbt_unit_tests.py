@@ -49,4 +49,7 @@ def test_every_dbt_unit_test_passes(published_demo: Settings, tmp_path: Path):
     assert completed.returncode == 0, output[-6000:]
     totals = re.search(r"PASS=(\d+) WARN=(\d+) ERROR=(\d+) SKIP=(\d+)", output)
     assert totals, output[-3000:]
-    assert [int(n) for n in totals.groups()] == [len(declared), 0, 0, 0], output[-3000:]
+    assert [int(n) for n in totals.groups()[1:]] == [0, 0, 0], output[-3000:]
+    # PASS counts the project's run hooks too: count the unit tests' own lines
+    passed = re.findall(r"\d+ of \d+ PASS \S+::(\S+)", output)
+    assert sorted(passed) == declared, output[-3000:]

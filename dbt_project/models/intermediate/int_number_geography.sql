@@ -11,6 +11,7 @@
   row, as phonenumbers' parse error did. Incremental: each number is classified once, when a
   rebuilt day first has it (the other days' numbers were classified when they were built).
 -#}
+-- depends_on: {{ ref('int_rebuild_scope') }}
 {{ config(materialized='incremental', incremental_strategy='append') }}
 
 with seen_numbers as (

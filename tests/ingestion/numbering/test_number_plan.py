@@ -102,17 +102,28 @@ EDGE_NUMBERS = [
 ]
 
 
-def _build_geography(warehouse: Path, numbers: list[str], work: Path) -> None:
-    """``numbers`` as int_call_numbers; then dbt builds the plan's staging and int_number_geography."""
+def _build_geography(warehouse: Path, days: dict[str, list[str]], work: Path) -> None:
+    """The numbers of each local day as int_call_numbers, every day the rebuild scope; then dbt builds
+    the plan's staging and int_number_geography."""
     con = duckdb.connect(str(warehouse))
     try:
         load_number_tables(con, number_tables(Settings.from_env().cache_dir))
         con.execute("CREATE SCHEMA IF NOT EXISTS intermediate")
         con.execute(
-            "CREATE OR REPLACE TABLE intermediate.int_call_numbers AS "
-            "SELECT unnest(?::VARCHAR[]) AS number_e164",
-            [numbers],
+            "CREATE TABLE IF NOT EXISTS intermediate.int_call_numbers "
+            "(source_name VARCHAR, call_date_local DATE, number_e164 VARCHAR)"
         )
+        con.execute(
+            "CREATE OR REPLACE TABLE intermediate.int_rebuild_scope "
+            "(source_name VARCHAR, call_date_local DATE)"
+        )
+        for day, numbers in days.items():
+            con.execute("DELETE FROM intermediate.int_call_numbers WHERE call_date_local = ?::DATE", [day])
+            con.execute(
+                "INSERT INTO intermediate.int_call_numbers SELECT 'pbx', ?::DATE, unnest(?::VARCHAR[])",
+                [day, numbers],
+            )
+            con.execute("INSERT INTO intermediate.int_rebuild_scope VALUES ('pbx', ?::DATE)", [day])
     finally:
         con.close()
     models = [
@@ -164,11 +175,17 @@ def test_the_warehouse_classifies_numbers_as_phonenumbers_does(tmp_path: Path):
     """int_number_geography, built by dbt from the prefix tables, against phonenumbers on 40,000 numbers."""
     first, second = EDGE_NUMBERS + _plan_rows_sample(10_000, 2026), _plan_rows_sample(10_000, 7)
     warehouse = tmp_path / "numbers.duckdb"
-    _build_geography(warehouse, first, tmp_path)
+    _build_geography(warehouse, {"2026-03-01": first}, tmp_path)
     assert set(_classified(warehouse)) == {n for n in first}
-    _build_geography(warehouse, first[:100] + second, tmp_path)  # incremental: only the new numbers
+    # incremental: only the new numbers of the rebuilt day; a day outside the scope is not read
+    _build_geography(warehouse, {"2026-03-02": first[:100] + second}, tmp_path)
+    assert "4930901820" not in first + second
+    con = duckdb.connect(str(warehouse))
+    con.execute("INSERT INTO intermediate.int_call_numbers VALUES ('pbx', DATE '2026-03-01', '4930901820')")
+    con.close()
+    _build_geography(warehouse, {}, tmp_path)
     classified = _classified(warehouse)
-    assert len(classified) == len(set(first) | set(second))
+    assert len(classified) == len(set(first) | set(second)) and "4930901820" not in classified
     numbers = list(classified)
     stripped = [n for n in numbers if _reference(n) is not None and not _written_as_dialled(n)]
     differing = {
