@@ -44,20 +44,33 @@ def _step(results: dict, group: str) -> dict:
 
 
 def goals(results: dict, calls: int) -> list[dict]:
-    """The issue's goals against this run (binding at 10 M calls, indicative below)."""
+    """Issue 11's figures against this run: what it must reach and its goal (binding at 10 M calls,
+    indicative below). ``limit`` is the goal, ``must_reach`` the bar below it."""
     whole, extra = _step(results, "end-to-end"), _step(results, "incremental")
     rows = [
-        ("raw to published, wall seconds", whole["wall_seconds"], 90),
-        ("raw to published, peak RSS GB", whole["peak_rss_mib"] * 2**20 / 1e9, 6),
-        ("raw to published, times the bare scan", whole["floor_ratio"], 30),
-        ("one more day incrementally, wall seconds", extra["wall_seconds"], 10),
-        *((f"dashboard p95 seconds: {q['chart']}", q["p95_seconds"], 1) for q in results["dashboard"]),
+        ("raw to published, wall seconds", whole["wall_seconds"], 240, 90),
+        ("raw to published, times the bare scan", whole["floor_ratio"], 170, 60),
+        ("raw to published, peak RSS GB", whole["peak_rss_mib"] * 2**20 / 1e9, 5, 4),
+        ("one more day incrementally, wall seconds", extra["wall_seconds"], 30, 10),
+        *((f"dashboard p95 seconds: {q['chart']}", q["p95_seconds"], 1, 0.2) for q in results["dashboard"]),
     ]
     binding = calls >= GOAL_SCALE
     return [
-        {"goal": name, "measured": value, "limit": limit, "met": value <= limit, "binding": binding}
-        for name, value, limit in rows
+        {
+            "goal": name,
+            "measured": value,
+            "must_reach": must,
+            "reached": value <= must,
+            "limit": limit,
+            "met": value <= limit,
+            "binding": binding,
+        }
+        for name, value, must, limit in rows
     ] + ingestion.goals(results["steps"])
+
+
+def _yes_no(met: bool, binding: bool) -> str:
+    return ("yes" if met else "NO") + ("" if binding else " (indicative)")
 
 
 def _is_number(cell: str) -> bool:
@@ -145,13 +158,15 @@ def render(results: dict) -> str:
         f"(dashboard SQL from the {results['dashboard_sql_from']})",
         "",
         _table(
-            ["goal", "measured", "limit", "met"],
+            ["goal", "measured", "must reach", "reached", "goal limit", "met"],
             [
                 [
                     g["goal"],
                     _number(g["measured"], 2),
+                    g["must_reach"],
+                    _yes_no(g["reached"], g["binding"]),
                     g["limit"],
-                    ("yes" if g["met"] else "NO") + ("" if g["binding"] else " (indicative)"),
+                    _yes_no(g["met"], g["binding"]),
                 ]
                 for g in results["goals"]
             ],
