@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,16 +9,8 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from ingestion.config.settings import Settings
+from ingestion.config.settings import Settings, duckdb_memory_limit
 from orchestration.processes import duckdb_lock_holder, process_info
-
-
-def memory_limit() -> str:
-    """DuckDB's memory cap for the pipeline's own connections, the one dbt's profile uses too.
-
-    Without it DuckDB keeps up to 80 % of RAM as buffer pool: the 10 M-call raw load peaked at 6.4 GB.
-    """
-    return os.environ.get("RINGLEDGER_DBT_MEMORY_LIMIT", "4GB")
 
 
 class WarehouseLocked(RuntimeError):
@@ -46,7 +37,7 @@ def open_warehouse(path: str) -> duckdb.DuckDBPyConnection:
     """A write connection to the warehouse; :class:`WarehouseLocked` if another process holds it."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     try:
-        return duckdb.connect(path, config={"memory_limit": memory_limit()})
+        return duckdb.connect(path, config={"memory_limit": duckdb_memory_limit()})
     except duckdb.IOException as exc:
         pid = duckdb_lock_holder(str(exc))
         if pid is None:

@@ -17,6 +17,16 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 SUPERSET_ASSETS_DIR = REPO_ROOT / "superset_assets"
 
 
+def duckdb_memory_limit() -> str:
+    """DuckDB's memory cap for every connection that writes a large file (the raw load, dbt's
+    profile, the publish): ``RINGLEDGER_DBT_MEMORY_LIMIT``, 4GB unless set.
+
+    Without it DuckDB keeps up to 80 % of RAM as buffer pool: the 10 M-call raw load peaked at
+    6.4 GB, a full publish at 5.6 GB.
+    """
+    return os.environ.get("RINGLEDGER_DBT_MEMORY_LIMIT", "4GB")
+
+
 def _path(env: dict[str, str], name: str, default: Path) -> Path:
     value = env.get(name)
     return Path(value).resolve() if value else default

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+from ingestion.config.settings import duckdb_memory_limit
 from orchestration.serving import fingerprints as fp
 from orchestration.serving import rebuild_log
 
@@ -260,12 +261,17 @@ def _open_partial(partial: Path, base: Path | None) -> tuple[duckdb.DuckDBPyConn
     partial.unlink(missing_ok=True)
     if base is not None and base.exists():
         shutil.copyfile(base, partial)
-        con = duckdb.connect(str(partial))
+        con = _connect(partial)
         if fp.has_state(con):
             return con, True
         con.close()
         partial.unlink()
-    return duckdb.connect(str(partial)), False
+    return _connect(partial), False
+
+
+def _connect(path: Path) -> duckdb.DuckDBPyConnection:
+    """A write connection to a version's file, its buffer pool capped as the warehouse's is."""
+    return duckdb.connect(str(path), config={"memory_limit": duckdb_memory_limit()})
 
 
 def _switch_pointer(published_dir: Path, target: Path) -> None:
