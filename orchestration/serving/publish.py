@@ -301,7 +301,7 @@ def _compact(partial: Path) -> None:
     """Rewrite ``partial`` without its free blocks: its tables copied into a fresh file that replaces it."""
     compact = partial.with_name(partial.stem + ".compact.partial")
     compact.unlink(missing_ok=True)
-    con = duckdb.connect()
+    con = duckdb.connect(config={"memory_limit": duckdb_memory_limit()})
     try:
         con.execute(f"ATTACH '{_quote(partial)}' AS source (READ_ONLY)")
         con.execute(f"ATTACH '{_quote(compact)}' AS compact")
