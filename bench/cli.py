@@ -15,6 +15,7 @@ from ingestion.config.settings import REPO_ROOT
 SMOKE = Company(calls=3000, days=14, employees=60, seed=7)
 SMOKE_RECORDS = 20_000
 DASHBOARD_REPEATS = 20
+STREAM_RECORDS = 3
 
 
 def _call_counts(values: list[str]) -> list[int]:
@@ -47,6 +48,9 @@ def parser() -> argparse.ArgumentParser:
         help="records per format file for landing-to-raw figures (default 1000000,10000000)")  # fmt: skip
     add("--tcp-records", type=int, default=1_000_000,
         help="lines streamed at the TCP collector (default: %(default)s)")  # fmt: skip
+    add("--stream-records", type=int, default=STREAM_RECORDS,
+        help="records streamed one by one to a sensor-driven installation, timed until served; 0 skips "
+             "(default: %(default)s)")  # fmt: skip
     add("--no-ingestion", action="store_true", help="skip the per-format and TCP collector figures")
     return p
 
@@ -59,6 +63,7 @@ def run_one(company: Company, args: argparse.Namespace, ingestion_steps: list[di
         "repeats": args.repeats,
         "superset_sql": args.superset_sql,
         "profile_views": args.profile_views,
+        "stream_records": args.stream_records,
     }
     results = benchmark(company, generated, args.work_dir.resolve() / str(company.calls), options)
     results["steps"] += ingestion_steps

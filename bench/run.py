@@ -1,4 +1,4 @@
-"""One benchmark run at one scale: floor, the pipeline with its stages, one more day, dashboards."""
+"""One benchmark at one scale: floor, the pipeline with its stages, one more day, dashboards, streaming."""
 
 from __future__ import annotations
 
@@ -114,6 +114,11 @@ def benchmark(company: Company, generated: Path, work_dir: Path, options: dict) 
     sql_file = superset_sql_file(full, work_dir) if options["superset_sql"] else None
     dashboard = dashboard_latency(full, options["repeats"], sql_file)
     steps = [whole, extra, dashboard]
+    if options["stream_records"]:
+        from bench.streaming import streamed_to_served
+
+        print("  streamed records, sensor-driven:", flush=True)
+        steps.append(streamed_to_served(full, work_dir / "stream-dagster", options["stream_records"]))
     if options["profile_views"]:
         probe_args = [str(full.warehouse_path)]
         steps.append(run_python_step("views read whole", "profile", "bench.view_probe", probe_args, None))

@@ -12,13 +12,8 @@ import dagster as dg
 
 from ingestion.config.settings import Settings
 from orchestration.defs import directory, geography, ingest, publish, reprocess, sensors, transform
+from orchestration.defs.pipeline_job import full_pipeline
 from orchestration.resources import LocationsResource, WarehouseResource
-
-full_pipeline = dg.define_asset_job(
-    "full_pipeline",
-    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("reprocess"),
-    description="Land new files, load raw records and configuration, build and test the dbt models, publish.",
-)
 
 
 @dg.definitions

@@ -3,7 +3,9 @@
 With ``DAGSTER_HOME`` set, runs are recorded there; its ``dagster.yaml`` is written at the first
 run when missing, so that Dagster neither warns that it has none nor prints its telemetry notice
 on every new home (Ringledger runs on machines that may not reach the internet: telemetry is off), and
-names Ringledger's event log (``orchestration.event_log``: the same SQLite files, written faster).
+names Ringledger's event log (``orchestration.event_log``: the same SQLite files, written faster)
+and runs one run at a time (the warehouse takes one writer: a run the sensor launches while
+another builds waits in the queue instead of failing on the lock).
 An existing ``dagster.yaml`` is the operator's and is never changed.
 """
 
@@ -21,6 +23,9 @@ INSTANCE_SETTINGS = """\
 # (orchestration/event_log.py). Edit freely: Ringledger never rewrites an existing file.
 telemetry:
   enabled: false
+concurrency:
+  runs:
+    max_concurrent_runs: 1  # the warehouse DuckDB file takes a single writer
 event_log_storage:
   module: orchestration.event_log
   class: KeptOpenSqliteEventLogStorage

@@ -32,6 +32,7 @@ TINY_COMPANY = ["--calls", "600", "--days", "3", "--employees", "30", "--seed", 
 # first, so that ``--dist loadfile`` ends on short files rather than one worker on a long one.
 SLOWEST_FIRST = (
     "tests/orchestration/test_pipeline_kill.py",
+    "tests/orchestration/test_streamed_to_served.py",
     "tests/dbt_project/test_late_records.py",
     "tests/bench/test_bench_smoke.py",
     "tests/dbt_project/test_incremental_build.py",

@@ -1,9 +1,14 @@
-"""Sensors: decide when to run the pipeline's landing and loading; they land nothing themselves.
+"""Sensors: decide when to run the pipeline; they land nothing themselves.
 
 For folder, S3 and SFTP sources the sensor looks (the collectors' rule: two looks agree, never an
-in-progress name) and, when a file is complete and not announced before, requests a run; the
+in-progress name) and, when a file is complete and not announced before, requests a run of the
+full pipeline (landing, raw load, dbt, publish), so an arrival ends up in the served copy; the
 run's ``landing/files`` asset lands it, the one place files are landed. For stream sources it
 notices chunks their collectors landed (the manifest grew).
+
+While a run it requested still waits to start (the instance runs one at a time: see
+``orchestration/instance.py``), an arrival requests nothing more: that run takes it when it lands
+and loads, so runs do not pile up behind a busy warehouse.
 
 The cursor (JSON) keeps, per file source, the state between looks (what was seen with which
 size and time, what was announced) and the number of stream chunks already announced, so each
@@ -21,17 +26,22 @@ import dagster as dg
 from ingestion.collect.file_poller import look
 from ingestion.collect.landing import read_manifest
 from ingestion.config.company import load_sources
-from orchestration.defs import ingest
+from orchestration.defs.pipeline_job import FULL_PIPELINE, full_pipeline
 from orchestration.resources import LocationsResource
 
-LANDING_AND_RAW = dg.AssetSelection.assets(ingest.landed_files, ingest.raw_records)
+WAITING = [dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.STARTING]
+
+
+def run_waiting(instance: dg.DagsterInstance) -> bool:
+    """Whether a run of the full pipeline is requested and has not begun landing yet."""
+    return bool(instance.get_run_records(dg.RunsFilter(job_name=FULL_PIPELINE, statuses=WAITING), limit=1))
 
 
 @dg.sensor(
     name="new_pbx_files",
-    asset_selection=LANDING_AND_RAW,
+    job=full_pipeline,
     minimum_interval_seconds=30,
-    description="Requests landing and raw load when folder/S3/SFTP files are complete or streams landed more",
+    description="Runs the pipeline (land, load, build, publish) when files are complete or streams landed",
 )
 def new_pbx_files(context: dg.SensorEvaluationContext, locations: LocationsResource):
     cursor = json.loads(context.cursor) if context.cursor else {}
@@ -56,6 +66,8 @@ def new_pbx_files(context: dg.SensorEvaluationContext, locations: LocationsResou
     context.update_cursor(json.dumps({"sources": looked, "stream_chunks": stream_chunks}, sort_keys=True))
     if not complete and stream_chunks <= announced:
         return dg.SkipReason("nothing new")
+    if run_waiting(context.instance):
+        return dg.SkipReason("a requested run has not started yet: it takes what arrived")
     arrivals = hashlib.sha256("\n".join(complete).encode()).hexdigest()[:16]
     return dg.RunRequest(
         run_key=f"arrival-{stream_chunks}-{arrivals}",

@@ -41,10 +41,11 @@ def run(args: argparse.Namespace) -> int:
 def _run_job(args: argparse.Namespace) -> int:
     """Run the job; say what it published, or which blocking checks kept the served copy (exit 1)."""
     from orchestration.definitions import defs
+    from orchestration.defs.pipeline_job import FULL_PIPELINE
     from orchestration.load_report import load_lines
     from orchestration.run_outcome import outcome_of, record_outcome, report_lines
 
-    job, run_config = for_the_command_line(defs().resolve_job_def("full_pipeline"), args.log_level)
+    job, run_config = for_the_command_line(defs().resolve_job_def(FULL_PIPELINE), args.log_level)
     instance = command_line_instance()
     started = datetime.now(UTC)
     result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)

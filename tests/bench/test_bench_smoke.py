@@ -24,8 +24,9 @@ STAGES = {"landing", "raw load", "dbt staging", "dbt intermediate", "dbt marts",
 @pytest.fixture(scope="module")
 def smoke_results(tmp_path_factory: pytest.TempPathFactory) -> dict:
     root = tmp_path_factory.mktemp("bench")
-    command = [sys.executable, "-m", "bench", "--smoke", "--repeats", "3", "--cache-dir", str(root / "cache"),
-               "--work-dir", str(root / "work"), "--out", str(root / "results")]  # fmt: skip
+    command = [sys.executable, "-m", "bench", "--smoke", "--repeats", "3", "--stream-records", "1",
+               "--cache-dir", str(root / "cache"), "--work-dir", str(root / "work"),
+               "--out", str(root / "results")]  # fmt: skip
     done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=1800)
     assert done.returncode == 0, f"{done.stdout[-6000:]}\n{done.stderr[-4000:]}"
     (path,) = (root / "results").glob("*-3000.json")
@@ -40,7 +41,7 @@ def _run(results: dict, group: str) -> dict:
 def test_every_stage_is_timed_with_memory_and_a_ratio_to_the_floor(smoke_results: dict) -> None:
     for step in smoke_results["steps"]:
         assert step["ok"], f"{step['name']} failed: {step['error']}"
-        if step["group"] in OWN_FLOOR:
+        if step["group"] in (*OWN_FLOOR, "streaming"):
             continue
         assert step["wall_seconds"] > 0 and step["peak_rss_mib"] > 0 and step["floor_ratio"] > 0, step["name"]
     for group in ("end-to-end", "incremental"):
@@ -78,6 +79,15 @@ def test_a_latency_row_per_dashboard_chart(smoke_results: dict) -> None:
     for row in rows.values():
         assert row["runs"] == 3 and 0 < row["p50_seconds"] <= row["p95_seconds"] <= row["max_seconds"]
         assert row["rows"] > 0, row["chart"]
+
+
+def test_a_streamed_record_is_timed_until_served(smoke_results: dict) -> None:
+    streamed = _run(smoke_results, "streaming")
+    assert streamed["ok"], streamed["error"]
+    (delay,) = streamed["detail"]["delays_seconds"]
+    assert 0 < delay == streamed["detail"]["p95_seconds"]
+    (goal,) = [g for g in smoke_results["goals"] if g["goal"].startswith("a streamed record")]
+    assert (goal["measured"], goal["must_reach"], goal["limit"]) == (delay, 120, 30)
 
 
 def test_machine_and_goals_are_recorded(smoke_results: dict) -> None:

@@ -19,6 +19,8 @@ def test_a_new_home_gets_settings_dagster_reads(tmp_path: Path, monkeypatch: pyt
     assert (home / "dagster.yaml").exists()
     assert instance.telemetry_enabled is False
     assert instance.root_directory == str(home)
+    # one run at a time: the warehouse takes one writer, so a launched run waits in the queue
+    assert instance.get_concurrency_config().run_queue_config.max_concurrent_runs == 1
 
 
 def test_an_operators_settings_are_never_rewritten(tmp_path: Path):

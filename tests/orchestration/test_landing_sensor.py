@@ -1,6 +1,7 @@
 """Dagster landing: the sensor and the landed_files asset take only complete files (the collectors' rule).
 
-The sensor keeps its state in its cursor, lands nothing and asks one run per arrival; the run's
+The sensor keeps its state in its cursor, lands nothing and asks one run of the whole pipeline per
+arrival (none while one it asked still waits to start); the run's
 landed_files asset lands (the one place files land), keeping its state in the landing folder and
 looking twice per run.
 """
@@ -13,16 +14,20 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from dagster._core.storage.dagster_run import DagsterRun, DagsterRunStatus
 
 from ingestion.collect.landing import read_manifest
 from orchestration.defs.ingest import LandingConfig, landed_files
+from orchestration.defs.pipeline_job import FULL_PIPELINE
 from orchestration.defs.sensors import new_pbx_files
 from orchestration.resources import LocationsResource
 from tests.collector_support import avaya_record, write_config
 
 
-def _evaluate(locations: LocationsResource, cursor: str | None):
-    context = dg.build_sensor_context(cursor=cursor, resources={"locations": locations})
+def _evaluate(locations: LocationsResource, cursor: str | None, instance: dg.DagsterInstance | None = None):
+    context = dg.build_sensor_context(
+        cursor=cursor, resources={"locations": locations}, instance=instance or dg.DagsterInstance.ephemeral()
+    )
     return new_pbx_files(context), context.cursor
 
 
@@ -89,6 +94,46 @@ sources:
     assert entry.quarantine_reason.startswith("truncated or corrupt compressed file: Compressed file ended")
     third, cursor = _evaluate(locations, cursor)
     assert isinstance(third, dg.SkipReason) and len(read_manifest(tmp_path / "landing")) == 1
+
+
+def test_the_sensor_runs_the_whole_pipeline_and_requests_nothing_more_while_its_run_waits(tmp_path: Path):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    input_dir = write_config(
+        tmp_path / "input",
+        f"""
+sources:
+  - name: ipo_files
+    site: hq
+    format: avaya_ipoffice_smdr
+    location: {drop}
+    pattern: "*.csv"
+""",
+    )
+    locations = LocationsResource(
+        input_dir=str(input_dir), landing_dir=str(tmp_path / "landing"), published_dir=str(tmp_path / "pub")
+    )
+    assert new_pbx_files.job_name == FULL_PIPELINE  # land, load, build and publish: arrivals get served
+    instance = dg.DagsterInstance.ephemeral()
+    (drop / "day1.csv").write_bytes(avaya_record(1))
+    _, cursor = _evaluate(locations, None, instance)
+    requested, cursor = _evaluate(locations, cursor, instance)
+    assert isinstance(requested, dg.RunRequest)
+    instance.add_run(
+        DagsterRun(job_name=FULL_PIPELINE, run_id="waiting", status=DagsterRunStatus.NOT_STARTED)
+    )
+
+    (drop / "day2.csv").write_bytes(avaya_record(2))
+    _, cursor = _evaluate(locations, cursor, instance)
+    waiting, cursor = _evaluate(locations, cursor, instance)
+    assert isinstance(waiting, dg.SkipReason) and "has not started" in (waiting.skip_message or "")
+
+    instance.delete_run("waiting")  # it began: it lands both files
+    instance.add_run(DagsterRun(job_name=FULL_PIPELINE, run_id="begun", status=DagsterRunStatus.STARTED))
+    (drop / "day3.csv").write_bytes(avaya_record(3))
+    _, cursor = _evaluate(locations, cursor, instance)
+    again, cursor = _evaluate(locations, cursor, instance)
+    assert isinstance(again, dg.RunRequest)  # an arrival after the run began needs a run of its own
 
 
 def _materialize_landing(locations: LocationsResource, settle_seconds: float) -> dict:
