@@ -5,18 +5,59 @@
 -#}
 {% macro data_quality_tests() -%}
 {%- if not execute -%}{{ return([]) }}{%- endif -%}
-{%- set found = [] -%}
+{%- set tests = [] -%}
 {%- for test in graph.nodes.values() | sort(attribute='name')
     if test.resource_type == 'test' and (test.config.severity | lower) == 'warn' and test.config.store_failures -%}
-    {#- Not adapter.get_relation: its cache, filled when the build starts, misses the tables
-        the tests of this build created. A table that does not exist has no columns. -#}
-    {%- set stored = api.Relation.create(database=test.database, schema=test.schema, identifier=test.alias) -%}
-    {%- set columns = adapter.get_columns_in_relation(stored) | map(attribute='name') | map('lower') | list -%}
+    {%- do tests.append(test) -%}
+{%- endfor -%}
+{%- set catalog = stored_failure_columns(tests) -%}
+{%- set found = [] -%}
+{%- for test in tests -%}
+    {%- set columns = catalog.get((test.schema ~ '.' ~ test.alias) | lower, []) -%}
     {%- if columns -%}
+        {%- set stored = api.Relation.create(database=test.database, schema=test.schema, identifier=test.alias) -%}
         {%- do found.append({'test': test, 'stored': stored, 'columns': columns}) -%}
     {%- endif -%}
 {%- endfor -%}
 {{ return(found) }}
+{%- endmacro %}
+
+{#-
+  The columns of the tables holding the tests' failing rows, in order: {'schema.table': [column]}
+  (lower case). Not adapter.get_relation: its cache, filled when the build starts, misses the
+  tables the tests of this build created. A table that does not exist has no entry.
+-#}
+{% macro stored_failure_columns(tests) -%}
+{{ return(adapter.dispatch('stored_failure_columns')(tests)) }}
+{%- endmacro %}
+
+{#- One catalog lookup per table. -#}
+{% macro default__stored_failure_columns(tests) -%}
+{%- set catalog = {} -%}
+{%- for test in tests -%}
+    {%- set stored = api.Relation.create(database=test.database, schema=test.schema, identifier=test.alias) -%}
+    {%- set columns = adapter.get_columns_in_relation(stored) | map(attribute='name') | map('lower') | list -%}
+    {%- if columns -%}{%- do catalog.update({(test.schema ~ '.' ~ test.alias) | lower: columns}) -%}{%- endif -%}
+{%- endfor -%}
+{{ return(catalog) }}
+{%- endmacro %}
+
+{#- DuckDB: one query of the information schema for all of them (a lookup per table cost ~1 s a build). -#}
+{% macro duckdb__stored_failure_columns(tests) -%}
+{%- set schemas = tests | map(attribute='schema') | map('lower') | unique | list -%}
+{%- set catalog = {} -%}
+{%- if schemas -%}
+    {%- set columns -%}
+        select lower(table_schema) || '.' || lower(table_name) as stored, lower(column_name) as column_name
+        from information_schema.columns
+        where table_catalog = current_database() and lower(table_schema) in ('{{ schemas | join("', '") }}')
+        order by table_schema, table_name, ordinal_position
+    {%- endset -%}
+    {%- for row in run_query(columns) -%}
+        {%- do catalog.setdefault(row[0], []).append(row[1]) -%}
+    {%- endfor -%}
+{%- endif -%}
+{{ return(catalog) }}
 {%- endmacro %}
 
 {#- What a person looks up for a failing row: its landed file and line when it has them. -#}
