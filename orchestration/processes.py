@@ -218,6 +218,19 @@ def pipeline_lock(path: Path) -> Iterator[LockHolder | None]:
             handle.flush()
 
 
+def pipeline_lock_holder(path: Path) -> LockHolder | None:
+    """Who holds the one-pipeline lock at ``path`` now (None: nobody); takes nothing."""
+    if not path.exists():
+        return None
+    with path.open("a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return _read_holder(handle) or LockHolder(pid=0, command="", started_at="?")
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return None
+
+
 def abandoned_lock_message(holder: LockHolder, path: Path) -> str:
     """What to tell the operator when a run takes over the lock of a pipeline that died."""
     return (

@@ -6,14 +6,12 @@ With ``DAGSTER_HOME`` set the run is recorded there and shows in the Dagster UI.
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import UTC, datetime
 
 from ingestion.config.settings import Settings
 from orchestration.instance import command_line_instance
-from orchestration.processes import PipelineBusy, abandoned_lock_message, pipeline_lock, pipeline_lock_path
 from orchestration.progress import add_log_level_option, for_the_command_line
-from orchestration.resources import WarehouseLocked, open_warehouse
+from ringledger.commands.one_at_a_time import run_alone
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -25,17 +23,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """One pipeline at a time per warehouse: refuse (exit 3) if another runs, take over a dead one's lock."""
-    warehouse = Settings.from_env().warehouse_path
-    lock_path = pipeline_lock_path(warehouse)
-    try:
-        with pipeline_lock(lock_path) as abandoned:
-            if abandoned:
-                print(f"ringledger pipeline: {abandoned_lock_message(abandoned, lock_path)}", file=sys.stderr)
-            open_warehouse(str(warehouse)).close()  # held by another process: say which, before starting
-            return _run_job(args)
-    except (PipelineBusy, WarehouseLocked) as exc:
-        print(f"ringledger pipeline: {exc}", file=sys.stderr)
-        return 3
+    return run_alone("pipeline", lambda: _run_job(args))
 
 
 def _run_job(args: argparse.Namespace) -> int:

@@ -1,7 +1,8 @@
 """``ringledger reprocess``: rebuild the call facts of a date range from raw, then publish.
 
 Runs the Dagster ``reprocess`` job for the partition range in this process; the
-same as a backfill of ``reprocess/call_facts_by_day`` in the Dagster UI.
+same as a backfill of ``reprocess/call_facts_by_day`` in the Dagster UI. Like ``pipeline``, it
+holds the warehouse's pipeline lock (refusing, exit 3, while another command holds it).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from ingestion.config.company import load_sources
 from ingestion.config.settings import Settings
 from orchestration.instance import command_line_instance
 from orchestration.progress import add_log_level_option, for_the_command_line
+from ringledger.commands.one_at_a_time import run_alone
 
 
 def _day(text: str) -> str:
@@ -38,6 +40,10 @@ def run(args: argparse.Namespace) -> int:
     names = [s.name for s in load_sources(settings.input_dir)]
     if args.source and args.source not in names:
         raise SystemExit(f"ringledger reprocess: unknown source {args.source!r}; configured: {names}")
+    return run_alone("reprocess", lambda: _reprocess(args))
+
+
+def _reprocess(args: argparse.Namespace) -> int:
     from orchestration.definitions import defs
 
     instance = command_line_instance()

@@ -20,13 +20,20 @@ from ingestion.collect.landing import read_manifest
 from orchestration.defs.ingest import LandingConfig, landed_files
 from orchestration.defs.pipeline_job import FULL_PIPELINE
 from orchestration.defs.sensors import new_pbx_files
-from orchestration.resources import LocationsResource
+from orchestration.processes import pipeline_lock, pipeline_lock_path
+from orchestration.resources import LocationsResource, WarehouseResource
 from tests.collector_support import avaya_record, write_config
+
+
+def _warehouse(locations: LocationsResource) -> WarehouseResource:
+    return WarehouseResource(path=str(Path(locations.landing_dir).parent / "warehouse" / "ringledger.duckdb"))
 
 
 def _evaluate(locations: LocationsResource, cursor: str | None, instance: dg.DagsterInstance | None = None):
     context = dg.build_sensor_context(
-        cursor=cursor, resources={"locations": locations}, instance=instance or dg.DagsterInstance.ephemeral()
+        cursor=cursor,
+        resources={"locations": locations, "warehouse": _warehouse(locations)},
+        instance=instance or dg.DagsterInstance.ephemeral(),
     )
     return new_pbx_files(context), context.cursor
 
@@ -134,6 +141,26 @@ sources:
     _, cursor = _evaluate(locations, cursor, instance)
     again, cursor = _evaluate(locations, cursor, instance)
     assert isinstance(again, dg.RunRequest)  # an arrival after the run began needs a run of its own
+
+
+def test_the_sensor_waits_while_a_pipeline_started_by_hand_holds_the_lock(tmp_path: Path):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    input_dir = write_config(
+        tmp_path / "input",
+        f"sources:\n  - {{name: ipo_files, site: hq, format: avaya_ipoffice_smdr, location: {drop}}}\n",
+    )
+    locations = LocationsResource(
+        input_dir=str(input_dir), landing_dir=str(tmp_path / "landing"), published_dir=str(tmp_path / "pub")
+    )
+    (drop / "day1.csv").write_bytes(avaya_record(1))
+    _, cursor = _evaluate(locations, None)
+    with pipeline_lock(pipeline_lock_path(Path(_warehouse(locations).path))):
+        held, held_cursor = _evaluate(locations, cursor)
+    assert isinstance(held, dg.SkipReason) and "started by hand" in (held.skip_message or "")
+    assert held_cursor == cursor  # nothing looked at, nothing announced: the next look sees it all
+    after, _ = _evaluate(locations, cursor)
+    assert isinstance(after, dg.RunRequest)
 
 
 def _materialize_landing(locations: LocationsResource, settle_seconds: float) -> dict:

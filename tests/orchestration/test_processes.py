@@ -23,13 +23,18 @@ from orchestration.processes import (
     PARENT_PID_VARIABLE,
     PipelineBusy,
     pipeline_lock,
+    pipeline_lock_holder,
     pipeline_lock_path,
     process_info,
 )
 from orchestration.resources import WarehouseLocked, open_warehouse
-from tests.collector_support import wait_until
+from ringledger.commands.one_at_a_time import BUSY_EXIT
+from tests.collector_support import wait_until, write_config
+from tests.conftest import RINGLEDGER, settings_under
 
 pytestmark = [pytest.mark.timeout(60), pytest.mark.reliability]
+
+SOURCES = "sources:\n  - {name: ipo, site: hq, format: avaya_ipoffice_smdr, location: pbx}\n"
 
 # A parent that starts a child (bound to it or not), prints the child's pid and waits for it.
 PARENT = """
@@ -126,6 +131,39 @@ def test_a_live_pipeline_lock_is_refused_with_its_holder_and_what_to_do(tmp_path
     message = str(refused.value)
     assert f"pid {holder.pid}" in message and "pipeline_lock" in message  # its command line
     assert f"kill {holder.pid}" in message
+
+
+def test_who_holds_the_lock_is_told_without_taking_it(tmp_path: Path):
+    path = pipeline_lock_path(tmp_path / "ringledger.duckdb")
+    assert pipeline_lock_holder(path) is None  # no lock file yet
+    holder = _hold_pipeline_lock(path)
+    try:
+        held = pipeline_lock_holder(path)
+        assert held is not None and held.pid == holder.pid
+    finally:
+        holder.kill()
+        holder.wait()
+    assert pipeline_lock_holder(path) is None
+    with pipeline_lock(path) as abandoned:  # the probe took nothing: the killed holder is still reported
+        assert abandoned is not None and abandoned.pid == holder.pid
+
+
+def test_reprocess_refuses_while_a_pipeline_holds_the_lock(tmp_path: Path):
+    settings = settings_under(tmp_path / "home", write_config(tmp_path / "input", SOURCES))
+    holder = _hold_pipeline_lock(pipeline_lock_path(settings.warehouse_path))
+    try:
+        refused = subprocess.run(
+            [RINGLEDGER, "reprocess", "--from", "2026-08-03", "--to", "2026-08-04"],
+            env={**os.environ, **settings.as_env()}, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+    finally:
+        holder.kill()
+        holder.wait()
+    assert refused.returncode == BUSY_EXIT, refused.stderr
+    assert (
+        f"ringledger reprocess: another pipeline is running on this warehouse: pid {holder.pid}"
+        in refused.stderr
+    )
 
 
 def test_the_lock_of_a_killed_pipeline_is_reported_and_taken_over(tmp_path: Path):
