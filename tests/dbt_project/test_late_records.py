@@ -2,9 +2,10 @@
 
 A small demo company is built up to D+3 without some of day D's records: a few Berlin
 (Asterisk, local time) calls cut out of D's Master.csv and one Chicago (Cisco UCM, UTC)
-hourly CDR file of D held back. After D+3's facts are built and published the late records
-arrive as new files; the next run counts them on day D (call_date_local = D), exactly once,
-and leaves every other day's facts as they were. A further run, with the same two files
+hourly CDR file of D held back, and one Chicago CMR file (voice quality) of D+1 whose CDRs
+came in time. After D+3's facts are built and published the late records arrive as new files;
+the next run counts them on day D (call_date_local = D), exactly once, joins the late CMRs to
+their calls of D+1, and leaves every other day's facts as they were. A further run, with the same two files
 dropped again under other names, adds nothing. Figures are checked against the generator's
 truth (truth/calls.csv), not the project's parsing.
 """
@@ -35,6 +36,7 @@ DAY = START + dt.timedelta(days=2)  # D: its records arrive after D+3 was built
 LAST_BUILT = DAY + dt.timedelta(days=3)
 ZONES = {"berlin": "Europe/Berlin", "chicago": "America/Chicago", "london": "Europe/London"}
 CUCM_LATE_HOUR = dt.datetime.combine(DAY, dt.time(15))  # UTC; 10:00 in Chicago
+CMR_LATE_HOUR = CUCM_LATE_HOUR + dt.timedelta(days=1)  # its CDR file arrives in time
 LINKEDID = 19  # cdr_csv field: the call every leg belongs to
 FACTS_BY_DAY = (
     "SELECT source_name, call_date_local, count(*), "
@@ -98,6 +100,20 @@ def _cucm_calls(text: str) -> int:
     return len({(r[node], r[call]) for r in records if r})
 
 
+def _cmr_call_keys(text: str) -> set[str]:
+    """The global call ids (callManagerId-callId) a CMR file measures, as call_key_in_source."""
+    names, _types, *records = csv.reader(io.StringIO(text))
+    node, call = names.index("globalCallID_callManagerId"), names.index("globalCallID_callId")
+    return {f"{r[node]}-{r[call]}" for r in records if r}
+
+
+def _measured_legs(settings: Settings, keys: set[str]) -> int:
+    calls = ", ".join(f"'chicago-cucm:{k}'" for k in sorted(keys))
+    return _query(
+        settings, f"SELECT count(*) FROM intermediate.int_call_leg_quality WHERE call_id IN ({calls})"
+    )[0][0]
+
+
 def test_records_three_days_late_count_once_in_their_own_day(tmp_path: Path):
     generated = tmp_path / "generated"
     unused = settings_under(tmp_path / "unused", generated)
@@ -110,18 +126,26 @@ def test_records_three_days_late_count_once_in_their_own_day(tmp_path: Path):
     (cucm_file,) = cucm_folder.glob(f"cdr_*_{CUCM_LATE_HOUR:%Y%m%d%H%M}_*")
     cucm_text = cucm_file.read_text(encoding="utf-8")
     cucm_file.unlink()
+    (cmr_file,) = cucm_folder.glob(f"cmr_*_{CMR_LATE_HOUR:%Y%m%d%H%M}_*")
+    cmr_text = cmr_file.read_text(encoding="utf-8")
+    cmr_file.unlink()
+    cmr_keys = _cmr_call_keys(cmr_text)
     settings = settings_under(tmp_path / "home", company)
 
     run_ringledger(settings, "pipeline")
     built = _facts_by_day(settings)
+    assert cmr_keys and _measured_legs(settings, cmr_keys) == 0  # their CDRs are in, the CMRs not yet
     assert max(day for _, day in built) >= LAST_BUILT
     calls_before = dict(_query(settings, "SELECT source_name, count(*) FROM marts.fct_calls GROUP BY ALL"))
 
     # D's records arrive after D+3 was built and published: new files
     _settled(company / "pbx" / "berlin-asterisk" / f"Master.csv-{DAY:%Y%m%d}-late", berlin_late_text)
     _settled(cucm_file, cucm_text)
+    _settled(cmr_file, cmr_text)
     run_ringledger(settings, "pipeline")
     after = _facts_by_day(settings)
+    measured = _measured_legs(settings, cmr_keys)
+    assert measured >= len(cmr_keys)  # every measured call's legs joined their late CMRs
 
     # every day up to D+2 holds exactly the calls the generator started on it (D included)
     counted = Counter(
@@ -157,7 +181,9 @@ def test_records_three_days_late_count_once_in_their_own_day(tmp_path: Path):
     # the same files again under other names, and a re-run: nothing changes
     _settled(company / "pbx" / "berlin-asterisk" / f"Master.csv-{DAY:%Y%m%d}-resent", berlin_late_text)
     _settled(cucm_folder / f"{cucm_file.name}_resent", cucm_text)
+    _settled(cucm_folder / f"{cmr_file.name}_resent", cmr_text)
     files_before = _query(settings, "SELECT count(*) FROM raw.loaded_files")[0][0]
     run_ringledger(settings, "pipeline")
     assert _facts_by_day(settings) == after
+    assert _measured_legs(settings, cmr_keys) == measured
     assert _query(settings, "SELECT count(*) FROM raw.loaded_files")[0][0] == files_before

@@ -4,11 +4,15 @@
   of the raw files loaded since the facts were last built, not from the merged calls.
   - the first build: every day there is;
   - an incremental run: for every call with a leg in a new file, the day it had in the
-    previous build and the day it has now (a late leg may start before the first one);
+    previous build and the day it has now (a late leg may start before the first one); and
+    for every Cisco UCM call a new CMR file measures (CMRs come as files of their own, often
+    later than the CDRs), its day, so int_call_leg_quality joins the late CMRs;
   - reprocessing (vars reprocess_from/to, optional reprocess_source): also every day in
     the range, whether or not calls remain, so those days are replaced exactly.
   int_calls_merged of the previous build is read without ref: this model comes first.
 -#}
+-- depends_on: {{ ref('stg_cisco_cucm_cmr__quality') }}
+-- depends_on: {{ ref('stg_config__sources') }}
 {{ config(materialized='table') }}
 
 {%- set reprocess_from = var('reprocess_from') -%}
@@ -17,14 +21,15 @@
 {%- set facts = previous_build('marts', 'fct_calls') -%}
 {%- set merged = previous_build('intermediate', 'int_calls_merged') -%}
 {%- set incremental = facts is not none and merged is not none -%}
+{%- if incremental -%}
+{%- set pending = query_column('select landed_file_sha256 from (' ~ pending_files_sql() ~ ')') -%}
+{%- endif %}
 
 with pending_legs as (
     select source_name, call_id, started_at_local
     from {{ ref('int_call_legs_staged') }}
     {% if incremental -%}
-    where {{
-        in_files('landed_file_sha256', query_column('select landed_file_sha256 from (' ~ pending_files_sql() ~ ')'))
-    }}
+    where {{ in_files('landed_file_sha256', pending) }}
     {%- endif %}
 ),
 
@@ -35,6 +40,13 @@ touched_calls as (
 ),
 
 {% if incremental %}
+measured_calls as (
+    select distinct sources.site_id, quality.call_key_in_source
+    from {{ ref('stg_cisco_cucm_cmr__quality') }} as quality
+    inner join {{ ref('stg_config__sources') }} as sources on quality.source_name = sources.source_name
+    where {{ in_files('quality.landed_file_sha256', pending) }}
+),
+
 pending_days as (
     select
         touched.source_name,
@@ -45,6 +57,14 @@ pending_days as (
     select previous.source_name, cast(previous.started_at_local as date) as call_date_local
     from {{ merged }} as previous
     where previous.call_id in (select touched_calls.call_id from touched_calls)
+    union
+    select previous.source_name, previous.call_date_local
+    from {{ merged }} as previous
+    inner join measured_calls
+        on previous.site_id = measured_calls.site_id
+        -- the call key after '<source>:' in call_id: each side of the equality from one table, hashable
+        and substr(previous.call_id, length(previous.source_name) + 2) = measured_calls.call_key_in_source
+    where previous.pbx_format = 'cisco_cucm_cdr'
 )
 {% else %}
 pending_days as (
