@@ -25,6 +25,25 @@ from orchestration.resources import LocationsResource, WarehouseResource
 from tests.collector_support import avaya_record, write_config
 
 
+def _folder_source(tmp_path: Path, pattern: str) -> tuple[Path, LocationsResource]:
+    """A folder source of IP Office files matching ``pattern``: the folder and the locations."""
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    input_dir = write_config(
+        tmp_path / "input",
+        f"""
+sources:
+  - name: ipo_files
+    site: hq
+    format: avaya_ipoffice_smdr
+    location: {drop}
+    pattern: "{pattern}"
+""",
+    )
+    landing, published = str(tmp_path / "landing"), str(tmp_path / "pub")
+    return drop, LocationsResource(input_dir=str(input_dir), landing_dir=landing, published_dir=published)
+
+
 def _warehouse(locations: LocationsResource) -> WarehouseResource:
     return WarehouseResource(path=str(Path(locations.landing_dir).parent / "warehouse" / "ringledger.duckdb"))
 
@@ -39,22 +58,7 @@ def _evaluate(locations: LocationsResource, cursor: str | None, instance: dg.Dag
 
 
 def test_sensor_requests_one_run_per_complete_file_and_the_run_lands_it(tmp_path: Path):
-    drop = tmp_path / "drop"
-    drop.mkdir()
-    input_dir = write_config(
-        tmp_path / "input",
-        f"""
-sources:
-  - name: ipo_files
-    site: hq
-    format: avaya_ipoffice_smdr
-    location: {drop}
-    pattern: "*.csv"
-""",
-    )
-    locations = LocationsResource(
-        input_dir=str(input_dir), landing_dir=str(tmp_path / "landing"), published_dir=str(tmp_path / "pub")
-    )
+    drop, locations = _folder_source(tmp_path, "*.csv")
     (drop / "day1.csv").write_bytes(b"".join(avaya_record(n) for n in range(10)))
 
     first, cursor = _evaluate(locations, None)
@@ -72,22 +76,7 @@ sources:
 
 @pytest.mark.reliability
 def test_a_stable_truncated_gzip_is_announced_and_landed_with_its_reason(tmp_path: Path):
-    drop = tmp_path / "drop"
-    drop.mkdir()
-    input_dir = write_config(
-        tmp_path / "input",
-        f"""
-sources:
-  - name: ipo_files
-    site: hq
-    format: avaya_ipoffice_smdr
-    location: {drop}
-    pattern: "*.gz"
-""",
-    )
-    locations = LocationsResource(
-        input_dir=str(input_dir), landing_dir=str(tmp_path / "landing"), published_dir=str(tmp_path / "pub")
-    )
+    drop, locations = _folder_source(tmp_path, "*.gz")
     packed = gzip.compress(b"".join(avaya_record(n) for n in range(50)))
     (drop / "day1.csv.gz").write_bytes(packed[: len(packed) // 2])  # the writer stopped half way
 
@@ -104,22 +93,7 @@ sources:
 
 
 def test_the_sensor_runs_the_whole_pipeline_and_requests_nothing_more_while_its_run_waits(tmp_path: Path):
-    drop = tmp_path / "drop"
-    drop.mkdir()
-    input_dir = write_config(
-        tmp_path / "input",
-        f"""
-sources:
-  - name: ipo_files
-    site: hq
-    format: avaya_ipoffice_smdr
-    location: {drop}
-    pattern: "*.csv"
-""",
-    )
-    locations = LocationsResource(
-        input_dir=str(input_dir), landing_dir=str(tmp_path / "landing"), published_dir=str(tmp_path / "pub")
-    )
+    drop, locations = _folder_source(tmp_path, "*.csv")
     assert new_pbx_files.job_name == FULL_PIPELINE  # land, load, build and publish: arrivals get served
     instance = dg.DagsterInstance.ephemeral()
     (drop / "day1.csv").write_bytes(avaya_record(1))
@@ -144,15 +118,7 @@ sources:
 
 
 def test_the_sensor_waits_while_a_pipeline_started_by_hand_holds_the_lock(tmp_path: Path):
-    drop = tmp_path / "drop"
-    drop.mkdir()
-    input_dir = write_config(
-        tmp_path / "input",
-        f"sources:\n  - {{name: ipo_files, site: hq, format: avaya_ipoffice_smdr, location: {drop}}}\n",
-    )
-    locations = LocationsResource(
-        input_dir=str(input_dir), landing_dir=str(tmp_path / "landing"), published_dir=str(tmp_path / "pub")
-    )
+    drop, locations = _folder_source(tmp_path, "*.csv")
     (drop / "day1.csv").write_bytes(avaya_record(1))
     _, cursor = _evaluate(locations, None)
     with pipeline_lock(pipeline_lock_path(Path(_warehouse(locations).path))):
