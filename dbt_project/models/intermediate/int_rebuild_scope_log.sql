@@ -5,12 +5,21 @@
   changed. A build that may have rebuilt more than its scope (the first one, a full refresh) logs
   one 'everything' row instead; so does the run's end hook (log_unlogged_rebuilds) when a
   call-level model was built without this log.
-  Appended to, never rebuilt (full_refresh false): a full refresh is logged, not lost. The call-level
+  Appended to, never rebuilt (full_refresh false): a full refresh is logged, not lost. Only the
+  newest var('rebuild_log_builds_kept') builds are kept (post-hook): a publish that has not
+  consumed a pruned build compares every group, as it does without a log. The call-level
   models come after it (int_call_legs_unioned depends on it), so a build that fails half-way has
   already logged what it may have changed.
 -#}
 -- depends_on: {{ ref('int_rebuild_scope') }}
-{{ config(materialized='incremental', incremental_strategy='append', full_refresh=false, on_schema_change='fail') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    full_refresh=false,
+    on_schema_change='fail',
+    post_hook="delete from {{ this }} where build_id <= (select max(kept.build_id) from {{ this }} as kept)
+        - {{ var('rebuild_log_builds_kept') | int }}",
+) }}
 {%- set everything = flags.FULL_REFRESH or not is_incremental() -%}
 
 with build as (
