@@ -25,8 +25,9 @@ import re
 import shutil
 import signal
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -171,6 +172,9 @@ class LockHolder:
         return f"pid {self.pid} ({self.command or 'command unknown'}), started {self.started_at}"
 
 
+_HELD_HERE: set[Path] = set()  # the pipeline locks this process holds (pipeline_lock)
+
+
 def pipeline_lock_path(warehouse_path: Path) -> Path:
     return warehouse_path.with_name(warehouse_path.name + ".pipeline-lock")
 
@@ -210,25 +214,40 @@ def pipeline_lock(path: Path) -> Iterator[LockHolder | None]:
         handle.write(json.dumps(asdict(LockHolder.me())) + "\n")
         handle.flush()
         os.fsync(handle.fileno())
+        _HELD_HERE.add(path.resolve())
         try:
             yield abandoned
         finally:
+            _HELD_HERE.discard(path.resolve())
             handle.seek(0)
             handle.truncate()
             handle.flush()
 
 
-def pipeline_lock_holder(path: Path) -> LockHolder | None:
-    """Who holds the one-pipeline lock at ``path`` now (None: nobody); takes nothing."""
-    if not path.exists():
-        return None
-    with path.open("a+", encoding="utf-8") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return _read_holder(handle) or LockHolder(pid=0, command="", started_at="?")
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        return None
+@contextmanager
+def run_pipeline_lock(path: Path, timeout: float, on_wait: Callable[[str], None]) -> Iterator[None]:
+    """Hold the one-pipeline lock for a run: as it is if this process holds it already (a command
+    running its job in process), else once it is free, waiting up to ``timeout`` seconds.
+
+    ``on_wait`` hears once why the run waits (who holds the lock). :class:`PipelineBusy` after the timeout.
+    """
+    if path.resolve() in _HELD_HERE:
+        yield
+        return
+    deadline, told = time.monotonic() + timeout, False
+    with ExitStack() as held:
+        while True:
+            try:
+                held.enter_context(pipeline_lock(path))
+                break
+            except PipelineBusy as busy:
+                if time.monotonic() > deadline:
+                    raise
+                if not told:
+                    on_wait(str(busy))
+                    told = True
+                time.sleep(1.0)
+        yield
 
 
 def abandoned_lock_message(holder: LockHolder, path: Path) -> str:

@@ -10,7 +10,9 @@ import dagster as dg
 import duckdb
 
 from ingestion.config.settings import Settings, duckdb_memory_limit
-from orchestration.processes import duckdb_lock_holder, process_info
+from orchestration.processes import duckdb_lock_holder, pipeline_lock_path, process_info, run_pipeline_lock
+
+RUN_LOCK_WAIT_SECONDS = 12 * 3600  # a run launched while a command builds waits for it, this long at most
 
 
 class WarehouseLocked(RuntimeError):
@@ -46,9 +48,24 @@ def open_warehouse(path: str) -> duckdb.DuckDBPyConnection:
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The warehouse DuckDB file; the pipeline is its single writer."""
+    """The warehouse DuckDB file; the pipeline is its single writer.
+
+    A run that uses it holds the warehouse's pipeline lock from its first step to its last (the
+    in-process executor sets resources up once per run): a run the daemon launches while
+    ``ringledger pipeline`` or ``reprocess`` builds waits for it, and a command started while such
+    a run builds is refused with its holder. Under those commands the lock is theirs already.
+    """
 
     path: str
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[WarehouseResource]:
+        def waiting(why: str) -> None:
+            if context.log is not None:
+                context.log.info(f"waiting for the warehouse: {why}")
+
+        with run_pipeline_lock(pipeline_lock_path(Path(self.path)), RUN_LOCK_WAIT_SECONDS, waiting):
+            yield self
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -8,9 +8,8 @@ notices chunks their collectors landed (the manifest grew).
 
 While a run it requested still waits to start (the instance runs one at a time: see
 ``orchestration/instance.py``), an arrival requests nothing more: that run takes it when it lands
-and loads, so runs do not pile up behind a busy warehouse. While ``ringledger pipeline`` or
-``reprocess`` holds the warehouse's pipeline lock, it does not look at all (a run would fail on the
-lock); it looks again once the lock is free.
+and loads, so runs do not pile up behind a busy warehouse. A run launched while ``ringledger
+pipeline`` or ``reprocess`` builds waits for it (the warehouse resource holds the pipeline lock).
 
 The cursor (JSON) keeps, per file source, the state between looks (what was seen with which
 size and time, what was announced) and the number of stream chunks already announced, so each
@@ -21,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -30,8 +28,7 @@ from ingestion.collect.file_poller import look
 from ingestion.collect.landing import read_manifest
 from ingestion.config.company import load_sources
 from orchestration.defs.pipeline_job import FULL_PIPELINE, full_pipeline
-from orchestration.processes import pipeline_lock_holder, pipeline_lock_path
-from orchestration.resources import LocationsResource, WarehouseResource
+from orchestration.resources import LocationsResource
 
 WAITING = [dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.STARTING]
 
@@ -47,12 +44,7 @@ def run_waiting(instance: dg.DagsterInstance) -> bool:
     minimum_interval_seconds=30,
     description="Runs the pipeline (land, load, build, publish) when files are complete or streams landed",
 )
-def new_pbx_files(
-    context: dg.SensorEvaluationContext, locations: LocationsResource, warehouse: WarehouseResource
-):
-    holder = pipeline_lock_holder(pipeline_lock_path(Path(warehouse.path)))
-    if holder is not None:  # the cursor stays: what arrives meanwhile is announced after it
-        return dg.SkipReason(f"a pipeline started by hand is running ({holder}): looking again after it")
+def new_pbx_files(context: dg.SensorEvaluationContext, locations: LocationsResource):
     cursor = json.loads(context.cursor) if context.cursor else {}
     looked: dict[str, Any] = cursor.get("sources", {})
     complete: list[str] = []

@@ -20,8 +20,7 @@ from ingestion.collect.landing import read_manifest
 from orchestration.defs.ingest import LandingConfig, landed_files
 from orchestration.defs.pipeline_job import FULL_PIPELINE
 from orchestration.defs.sensors import new_pbx_files
-from orchestration.processes import pipeline_lock, pipeline_lock_path
-from orchestration.resources import LocationsResource, WarehouseResource
+from orchestration.resources import LocationsResource
 from tests.collector_support import avaya_record, write_config
 
 
@@ -44,14 +43,10 @@ sources:
     return drop, LocationsResource(input_dir=str(input_dir), landing_dir=landing, published_dir=published)
 
 
-def _warehouse(locations: LocationsResource) -> WarehouseResource:
-    return WarehouseResource(path=str(Path(locations.landing_dir).parent / "warehouse" / "ringledger.duckdb"))
-
-
 def _evaluate(locations: LocationsResource, cursor: str | None, instance: dg.DagsterInstance | None = None):
     context = dg.build_sensor_context(
         cursor=cursor,
-        resources={"locations": locations, "warehouse": _warehouse(locations)},
+        resources={"locations": locations},
         instance=instance or dg.DagsterInstance.ephemeral(),
     )
     return new_pbx_files(context), context.cursor
@@ -115,18 +110,6 @@ def test_the_sensor_runs_the_whole_pipeline_and_requests_nothing_more_while_its_
     _, cursor = _evaluate(locations, cursor, instance)
     again, cursor = _evaluate(locations, cursor, instance)
     assert isinstance(again, dg.RunRequest)  # an arrival after the run began needs a run of its own
-
-
-def test_the_sensor_waits_while_a_pipeline_started_by_hand_holds_the_lock(tmp_path: Path):
-    drop, locations = _folder_source(tmp_path, "*.csv")
-    (drop / "day1.csv").write_bytes(avaya_record(1))
-    _, cursor = _evaluate(locations, None)
-    with pipeline_lock(pipeline_lock_path(Path(_warehouse(locations).path))):
-        held, held_cursor = _evaluate(locations, cursor)
-    assert isinstance(held, dg.SkipReason) and "started by hand" in (held.skip_message or "")
-    assert held_cursor == cursor  # nothing looked at, nothing announced: the next look sees it all
-    after, _ = _evaluate(locations, cursor)
-    assert isinstance(after, dg.RunRequest)
 
 
 def _materialize_landing(locations: LocationsResource, settle_seconds: float) -> dict:

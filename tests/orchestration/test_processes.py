@@ -9,11 +9,14 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 from packaging.version import Version
@@ -23,11 +26,10 @@ from orchestration.processes import (
     PARENT_PID_VARIABLE,
     PipelineBusy,
     pipeline_lock,
-    pipeline_lock_holder,
     pipeline_lock_path,
     process_info,
 )
-from orchestration.resources import WarehouseLocked, open_warehouse
+from orchestration.resources import WarehouseLocked, WarehouseResource, open_warehouse
 from ringledger.commands.one_at_a_time import BUSY_EXIT
 from tests.collector_support import wait_until, write_config
 from tests.conftest import RINGLEDGER, settings_under
@@ -133,19 +135,33 @@ def test_a_live_pipeline_lock_is_refused_with_its_holder_and_what_to_do(tmp_path
     assert f"kill {holder.pid}" in message
 
 
-def test_who_holds_the_lock_is_told_without_taking_it(tmp_path: Path):
-    path = pipeline_lock_path(tmp_path / "ringledger.duckdb")
-    assert pipeline_lock_holder(path) is None  # no lock file yet
+def test_a_run_waits_for_the_lock_a_command_holds_and_takes_it_as_its_own_under_one(tmp_path: Path):
+    warehouse = WarehouseResource(path=str(tmp_path / "ringledger.duckdb"))
+    path = pipeline_lock_path(Path(warehouse.path))
     holder = _hold_pipeline_lock(path)
+    released = threading.Timer(2.0, holder.kill)
+    released.start()
     try:
-        held = pipeline_lock_holder(path)
-        assert held is not None and held.pid == holder.pid
+        waited = time.monotonic()
+        assert dg.materialize([_uses_warehouse], resources={"warehouse": warehouse}).success
+        waited = time.monotonic() - waited
     finally:
+        released.cancel()
         holder.kill()
         holder.wait()
-    assert pipeline_lock_holder(path) is None
-    with pipeline_lock(path) as abandoned:  # the probe took nothing: the killed holder is still reported
-        assert abandoned is not None and abandoned.pid == holder.pid
+    assert waited >= 1.5  # it waited for the holder to go, then ran
+    with pipeline_lock(path):  # this process's command holds it: its own run goes straight on
+        assert dg.materialize([_uses_warehouse], resources={"warehouse": warehouse}).success
+        with pytest.raises(PipelineBusy):  # and the run released nothing of the command's lock
+            with pipeline_lock(path):
+                pass
+
+
+@dg.asset
+def _uses_warehouse(warehouse: WarehouseResource) -> None:
+    with pytest.raises(PipelineBusy):  # the run holds the lock while its steps run
+        with pipeline_lock(pipeline_lock_path(Path(warehouse.path))):
+            pass
 
 
 def test_reprocess_refuses_while_a_pipeline_holds_the_lock(tmp_path: Path):
