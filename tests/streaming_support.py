@@ -22,13 +22,14 @@ import duckdb
 import yaml
 
 from ingestion.config.settings import REPO_ROOT, Settings
+from orchestration.defs.sensors import new_pbx_files
 from orchestration.serving.publish import current_publication
 from tests.collector_support import free_port, wait_until
 from tests.conftest import RINGLEDGER
 
 BIN = Path(RINGLEDGER).parent
 STREAM_SOURCE = "stream-ipoffice"
-SENSOR = "new_pbx_files"
+SENSOR = new_pbx_files.name
 UNFINISHED = [
     dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.STARTING,
     dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING,

@@ -53,11 +53,11 @@ inner join {{ rebuild_scope_relation() }} as rebuild_scope
 
 {#-
   Raw files loaded since the call facts were last built (all files before the first build):
-  SQL selecting (source_name, landed_file_sha256).
+  SQL selecting (source_name, landed_file_sha256, pbx_format).
 -#}
 {% macro pending_files_sql() -%}
 {%- set facts = previous_build('marts', 'fct_calls') -%}
-select source as source_name, sha256 as landed_file_sha256
+select source as source_name, sha256 as landed_file_sha256, format as pbx_format
 from {{ source('raw', 'loaded_files') }}
 {% if facts is not none -%}
 where loaded_at > (select coalesce(max(loaded_at), '-infinity'::timestamptz) from {{ facts }})

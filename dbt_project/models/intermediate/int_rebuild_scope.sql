@@ -23,6 +23,10 @@
 {%- set incremental = facts is not none and merged is not none -%}
 {%- if incremental -%}
 {%- set pending = query_column('select landed_file_sha256 from (' ~ pending_files_sql() ~ ')') -%}
+{#- only when CMR files came does the scope read the previous calls for them (a scan of all) -#}
+{%- set pending_cmr = query_column(
+    'select landed_file_sha256 from (' ~ pending_files_sql() ~ ") where pbx_format = 'cisco_cucm_cmr'"
+) -%}
 {%- endif %}
 
 with pending_legs as (
@@ -40,12 +44,14 @@ touched_calls as (
 ),
 
 {% if incremental %}
+{% if pending_cmr %}
 measured_calls as (
     select distinct sources.site_id, quality.call_key_in_source
     from {{ ref('stg_cisco_cucm_cmr__quality') }} as quality
     inner join {{ ref('stg_config__sources') }} as sources on quality.source_name = sources.source_name
-    where {{ in_files('quality.landed_file_sha256', pending) }}
+    where {{ in_files('quality.landed_file_sha256', pending_cmr) }}
 ),
+{% endif %}
 
 pending_days as (
     select
@@ -57,6 +63,7 @@ pending_days as (
     select previous.source_name, cast(previous.started_at_local as date) as call_date_local
     from {{ merged }} as previous
     where previous.call_id in (select touched_calls.call_id from touched_calls)
+    {% if pending_cmr %}
     union
     select previous.source_name, previous.call_date_local
     from {{ merged }} as previous
@@ -65,6 +72,7 @@ pending_days as (
         -- the call key after '<source>:' in call_id: each side of the equality from one table, hashable
         and substr(previous.call_id, length(previous.source_name) + 2) = measured_calls.call_key_in_source
     where previous.pbx_format = 'cisco_cucm_cdr'
+    {% endif %}
 )
 {% else %}
 pending_days as (
