@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import duckdb
 import pytest
@@ -323,12 +324,31 @@ ALL_CHARTS_SETTLED = """
 """
 
 
+LOGIN_ATTEMPTS = 3
+
+
 def _browser_login(page, server: SupersetServer) -> None:  # noqa: ANN001 - Playwright Page
-    page.goto(f"{server.url}/login/")
-    page.locator("[data-test=username-input]").fill(server.login[0])
-    page.locator("[data-test=password-input]").fill(server.login[1])
-    page.locator("[data-test=login-button]").click()
-    page.wait_for_url(re.compile(r".*/superset/welcome/.*"), timeout=HTTP_TIMEOUT * 1000)
+    """Sign in through the form until the browser's session is one the API accepts.
+
+    On a loaded machine the React form can render again after the fields were filled, and a
+    sign-in with the values lost leaves the browser anonymous: the dashboard then shows the
+    login page. So the filled values are checked before the click, and the session after it.
+    """
+    from playwright.sync_api import expect
+
+    for _ in range(LOGIN_ATTEMPTS):
+        page.goto(f"{server.url}/login/")
+        page.wait_for_load_state("networkidle", timeout=HTTP_TIMEOUT * 1000)
+        for selector, value in (("username-input", server.login[0]), ("password-input", server.login[1])):
+            field = page.locator(f"[data-test={selector}]")
+            field.fill(value)
+            expect(field).to_have_value(value)
+        page.locator("[data-test=login-button]").click()
+        signed_in = lambda url: urlsplit(url).path.startswith("/superset/welcome")  # noqa: E731
+        page.wait_for_url(signed_in, timeout=HTTP_TIMEOUT * 1000)
+        if page.request.get(f"{server.url}/api/v1/me/").status == 200:
+            return
+    pytest.fail(f"the browser is not signed in after {LOGIN_ATTEMPTS} sign-ins as {server.login[0]}")
 
 
 def test_dashboard_renders_every_chart_with_data(superset_server: SupersetServer, tmp_path: Path) -> None:
@@ -365,7 +385,7 @@ def test_dashboard_renders_every_chart_with_data(superset_server: SupersetServer
                 states = page.eval_on_selector_all(
                     '[data-test="chart-grid-component"]', "els => els.map(e => e.innerText.slice(0, 300))"
                 )
-                pytest.fail(f"charts still not drawn after 180 s (see {screenshot}): {states}")
+                pytest.fail(f"charts still not drawn after 180 s at {page.url} (see {screenshot}): {states}")
             page.wait_for_load_state("networkidle", timeout=60_000)
             page.screenshot(path=str(screenshot), full_page=True)
             print(f"\nscreenshot: {screenshot} (dashboard ready in {time.monotonic() - started:.0f}s)")
