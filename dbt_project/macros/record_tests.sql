@@ -1,15 +1,60 @@
 {#-
-  Data-quality tests of single records (not_null, accepted_values on a PBX format's staging
-  model) check only the landed files a build stages: a landed file never changes, so the
-  records of older files passed or failed when their file came and still do. Their failing
-  rows are kept per landed file in int_staging_test_failures, so that a finding is not
-  forgotten when the next build tests other files. Tests that compare records with each
+  Data-quality tests of single records (record_checks, not_null, accepted_values on a PBX
+  format's staging model) check only the landed files a build stages: a landed file never
+  changes, so the records of older files passed or failed when their file came and still do.
+  Their failing rows are kept per landed file in int_staging_test_failures, so that a finding
+  is not forgotten when the next build tests other files. Tests that compare records with each
   other (unique …) still read every record. A full refresh, or the first build, tests all.
+  The staging models declare their record checks in one record_checks test each
+  (tests/generic/record_checks.sql); a single-column not_null or accepted_values is kept too.
 -#}
 
 {#- Generic tests that judge each record alone: on a staging model, they test the new files only. -#}
 {% macro per_record_test_kinds() -%}
-{{ return(['not_null', 'accepted_values']) }}
+{{ return(['record_checks', 'not_null', 'accepted_values']) }}
+{%- endmacro %}
+
+{#-
+  The checks a record_checks test makes on the model `model_name`, in order: [{name,
+  description, predicate}], a predicate being true for a failing record. The names are those
+  dbt gives the single-column tests (not_null_<model>_<column>, accepted_values_<model>_<column>
+  __<values>), so findings keep their names when the checks move into one test.
+-#}
+{% macro record_check_list(model_name, not_null=[], accepted_values={}) -%}
+{%- set checks = [] -%}
+{%- for column in not_null -%}
+    {%- do checks.append({
+        'name': 'not_null_' ~ model_name ~ '_' ~ column,
+        'description': 'not_null on ' ~ column,
+        'predicate': column ~ ' is null',
+    }) -%}
+{%- endfor -%}
+{%- for column, values in accepted_values.items() -%}
+    {%- set name = 'accepted_values_' ~ model_name ~ '_' ~ column ~ '__' ~ (values | join('__')) -%}
+    {%- do checks.append({
+        'name': modules.re.sub('[^0-9a-zA-Z_]+', '_', name),
+        'description': 'accepted_values on ' ~ column,
+        'predicate': column ~ " not in ('" ~ (values | join("', '")) ~ "')",
+    }) -%}
+{%- endfor -%}
+{{ return(checks) }}
+{%- endmacro %}
+
+{#- The model a generic test is attached to, by name ('' while dbt parses); `model` is the test node here. -#}
+{% macro tested_model_name() -%}
+{%- set attached = model.attached_node if model is mapping else none -%}
+{{ return(graph.nodes[attached].name if attached and attached in graph.nodes else '') }}
+{%- endmacro %}
+
+{#- The checks of a test node of record_checks, as record_check_list gives them. -#}
+{% macro record_checks_of(test) -%}
+{%- set kwargs = test.test_metadata.kwargs -%}
+{{ return(record_check_list(graph.nodes[test.attached_node].name, kwargs.get('not_null', []), kwargs.get('accepted_values', {}))) }}
+{%- endmacro %}
+
+{#- Whether a test node is a record_checks test (its failing rows name their check). -#}
+{% macro is_record_checks_test(test) -%}
+{{ return(test.test_metadata and test.test_metadata.name == 'record_checks') }}
 {%- endmacro %}
 
 {#-
@@ -61,9 +106,15 @@
 {%- for found in per_record_staging_tests() -%}
 {%- set test = found.test -%}
 select
+    {% if is_record_checks_test(test) -%}
+    check_name,
+    '{{ graph.nodes[test.attached_node].name }}' as model_name,
+    check_description,
+    {%- else -%}
     '{{ test.name }}' as check_name,
     '{{ graph.nodes[test.attached_node].name }}' as model_name,
     '{{ test_check_description(test) }}' as check_description,
+    {%- endif %}
     source_name,
     landed_file_sha256,
     landed_path,
@@ -91,7 +142,8 @@ where 1 = 0
 {% macro replaced_staging_test_failures(kept) -%}
 {%- set current = [] -%}
 {%- for test in graph.nodes.values() if test.resource_type == 'test' and is_per_record_staging_test(test) -%}
-    {%- do current.append("'" ~ test.name ~ "'") -%}
+    {%- set names = record_checks_of(test) | map(attribute='name') | list if is_record_checks_test(test) else [test.name] -%}
+    {%- for name in names -%}{%- do current.append("'" ~ name ~ "'") -%}{%- endfor -%}
 {%- endfor -%}
 {{ kept }}.check_name not in ({{ (current or ["''"]) | join(', ') }})
 or exists (

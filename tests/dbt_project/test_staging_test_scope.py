@@ -19,6 +19,7 @@ pytestmark = pytest.mark.slow
 COMPANY = ["--calls", "300", "--days", "3", "--employees", "20", "--seed", "11"]
 SOURCE = "berlin-asterisk"
 CHECK = "not_null_stg_asterisk_cdr_csv__legs_linked_id"
+STORED = "data_quality.record_checks_stg_asterisk_cdr_csv__legs"  # the record checks' failing rows
 UNIQUEID, LINKEDID = 16, 19  # Master.csv's columns; a record without them is valid but names no call
 
 
@@ -76,13 +77,13 @@ def test_new_files_are_tested_and_older_findings_kept(
     newer = _spoil(company, last_day, 5)
     run_ringledger(home, "pipeline")
     # The test read only the new files: dbt's stored failures hold the new record alone …
-    stored = query(home, f"SELECT landed_path, record_no FROM data_quality.{CHECK}")
+    stored = query(home, f"SELECT landed_path, record_no FROM {STORED} WHERE check_name = '{CHECK}'")
     assert [(_original_name(path), line) for path, line in stored] == [(newer.split(" line ")[0], 5)]
     # … and the findings still have the older file's.
     assert _spoiled(home) == sorted([older, newer])
 
     run_ringledger(home, "pipeline")  # nothing new: nothing tested, nothing forgotten
-    assert query(home, f"SELECT count(*) FROM data_quality.{CHECK}") == [(0,)]
+    assert query(home, f"SELECT count(*) FROM {STORED}") == [(0,)]
     assert _spoiled(home) == sorted([older, newer])
 
     full = settings_under(tmp_path / "full", company)

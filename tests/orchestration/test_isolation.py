@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import dagster as dg
@@ -191,7 +192,7 @@ def test_the_bad_rows_are_rejected_legs_and_findings_of_their_source(bad_rows_ru
     instance = dg.DagsterInstance.from_config(str(settings.home / "dagster"))
     check = dg.AssetCheckKey(
         dg.AssetKey(["staging", "stg_asterisk_cdr_csv__legs"]),
-        "not_null_stg_asterisk_cdr_csv__legs_linked_id",
+        "record_checks_stg_asterisk_cdr_csv__legs",
     )
     evaluation = instance.get_latest_asset_check_evaluation_record(
         check
@@ -295,6 +296,9 @@ def _ancestors(manifest: dict, node: str) -> set[str]:
     return found
 
 
+PER_RECORD_KINDS = ("record_checks", "not_null", "accepted_values")  # macros/record_tests.sql
+
+
 def test_every_data_quality_test_runs_before_the_findings_are_summarised():
     """rpt_data_quality_findings, and int_staging_test_failures which keeps the per-record staging
     tests' failures, read the stored failures of the tests of their ancestors only."""
@@ -304,14 +308,15 @@ def test_every_data_quality_test_runs_before_the_findings_are_summarised():
         for test in manifest["nodes"].values()
         if test["resource_type"] == "test" and test["config"]["severity"].lower() == "warn"
     }
-    assert data_quality["not_null_stg_asterisk_cdr_csv__legs_linked_id"][1] == "not_null"
+    assert data_quality["record_checks_stg_asterisk_cdr_csv__legs"][1] == "record_checks"
     findings = _ancestors(manifest, "model.ringledger.rpt_data_quality_findings")
     assert {name: model for name, (model, _) in data_quality.items() if model not in findings} == {}
     per_record = {
         name: model
         for name, (model, kind) in data_quality.items()
-        if model.startswith("model.ringledger.stg_") and kind in ("not_null", "accepted_values")
+        if model.startswith("model.ringledger.stg_") and kind in PER_RECORD_KINDS
     }
-    assert len(per_record) > 50
+    leg_models = {uid for uid in manifest["nodes"] if re.fullmatch(r"model\.ringledger\.stg_\w+__legs", uid)}
+    assert leg_models and leg_models <= set(per_record.values()), "every PBX format's legs have record checks"
     kept = _ancestors(manifest, "model.ringledger.int_staging_test_failures")
     assert {name: model for name, model in per_record.items() if model not in kept} == {}
