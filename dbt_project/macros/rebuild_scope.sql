@@ -118,6 +118,20 @@ cross join (
 ) as days_back
 {%- endmacro %}
 
+{#-
+  The order a call-level table is written in: by local call day, then source. DuckDB keeps the
+  minimum and maximum of every column per row group and skips row groups outside a filter, and
+  a join to int_rebuild_scope filters on the scope's days: with the rows in day order, a build
+  that rebuilds two days reads a few row groups of its inputs. Written in any other order, a
+  day's calls are spread over every row group of the table and each scoped read decompresses
+  all of them (fct_calls at 10 M calls: 0.22 s -> 0.01 s; its checkpoint after replacing the
+  days 2.7 s -> 1.4 s). Appended days stay together, so the order holds as builds go on.
+-#}
+{% macro clustered_by_call_day(relation='') -%}
+{%- set prefix = relation ~ '.' if relation else '' -%}
+order by {{ prefix }}call_date_local, {{ prefix }}source_name
+{%- endmacro %}
+
 {#- The tables incremental by (source, call_date_local). -#}
 {% macro rebuild_scoped_tables() -%}
 {{ return([
@@ -138,15 +152,7 @@ cross join (
 -#}
 {% macro duckdb__get_where_subquery(relation) -%}
 {%- if relation.identifier in rebuild_scoped_tables() and not flags.FULL_REFRESH -%}
-    {%- set where = config.get('where', '') -%}
-    {%- set scoped -%}
-        (select * from (
-            select tested.* from {{ relation }} as tested
-            semi join {{ rebuild_scope_relation() }} as scope
-                on tested.source_name = scope.source_name and tested.call_date_local = scope.call_date_local
-        ) {% if where %}where {{ where }}{% endif %}) dbt_subquery
-    {%- endset -%}
-    {{ return(scoped) }}
+    {{ return(rebuilt_rows(relation, config.get('where', ''))) }}
 {%- elif is_per_record_staging_test(model) -%}
     {{ return(newly_staged_records(relation, config.get('where', ''))) }}
 {%- endif -%}
@@ -218,4 +224,28 @@ from {{ log }}
 {% macro rebuild_scope_is_empty() -%}
 {%- set counts = query_column('select count(*) from ' ~ rebuild_scope_relation()) -%}
 {{ return(counts | length > 0 and counts[0] == 0) }}
+{%- endmacro %}
+
+{#- The rows of a table incremental by the scope whose (source, local day) this build rebuilt. -#}
+{% macro rebuilt_rows(relation, where='') -%}
+(select * from (
+    select tested.* from {{ relation }} as tested
+    semi join {{ rebuild_scope_relation() }} as scope
+        on tested.source_name = scope.source_name and tested.call_date_local = scope.call_date_local
+) {% if where %}where {{ where }}{% endif %}) dbt_subquery
+{%- endmacro %}
+
+{#-
+  relationships from one table incremental by the scope to another (a leg's call, a missed
+  call's call): a row and the row it refers to are of one call, and so of one (source, local
+  day). The child's rows are those of the rebuilt days (get_where_subquery above), and so are
+  the parent's: the whole parent (10 M calls) was read for the keys of two days.
+-#}
+{% macro duckdb__test_relationships(model, column_name, to, field) -%}
+{%- set scoped = rebuild_scoped_tables() -%}
+{%- if to.identifier in scoped and tested_model_name() in scoped and not flags.FULL_REFRESH -%}
+{{ dbt.default__test_relationships(model, column_name, rebuilt_rows(to), field) }}
+{%- else -%}
+{{ dbt.default__test_relationships(model, column_name, to, field) }}
+{%- endif -%}
 {%- endmacro %}

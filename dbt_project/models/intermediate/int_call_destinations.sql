@@ -33,3 +33,4 @@ select
     destinations.is_fraud_prone
 from numbers
 inner join destinations on numbers.destination_id = destinations.destination_id
+{{ clustered_by_call_day() }}

@@ -93,3 +93,4 @@ left join cmr_at_site as dest
     and cdr_legs.call_key_in_source = dest.call_key_in_source
     and cdr_legs.dest_leg_identifier = dest.leg_identifier
 where orig.pkid is not null or dest.pkid is not null
+{{ clustered_by_call_day() }}

@@ -115,3 +115,4 @@ left join loaded_files
 where coalesce(legs.to_is_external, false)
     or (legs.is_trunk_named and legs.names_endpoint)
     or outside_numbers.leg_id is not null
+{{ clustered_by_call_day() }}

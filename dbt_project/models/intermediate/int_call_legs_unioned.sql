@@ -87,3 +87,4 @@ dated as (
 select dated.*
 from dated
 {{ rebuild_scope_join('dated.source_name', 'dated.call_date_local') }}
+{{ clustered_by_call_day() }}

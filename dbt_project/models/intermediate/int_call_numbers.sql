@@ -116,3 +116,4 @@ select
         else party_kind
     end as destination_id
 from remote
+{{ clustered_by_call_day() }}

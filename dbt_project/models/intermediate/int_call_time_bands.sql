@@ -35,3 +35,4 @@ inner join calendars on calls.site_id = calendars.site_id
 left join holidays
     on calls.site_id = holidays.site_id
     and cast(calls.started_at_local as date) = holidays.holiday_date
+{{ clustered_by_call_day() }}

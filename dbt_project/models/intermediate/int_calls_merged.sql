@@ -98,3 +98,4 @@ select
 from calls
 left join call_flags on calls.call_id = call_flags.call_id
 left join last_legs on calls.call_id = last_legs.call_id
+{{ clustered_by_call_day() }}

@@ -74,3 +74,4 @@ select
     billed_seconds,
     cast({{ rated_cost('connect_fee', 'rate_per_minute', 'billed_seconds') }} as decimal(18, 4)) as cost
 from best
+{{ clustered_by_call_day() }}

@@ -22,3 +22,4 @@ select
 from {{ ref('int_call_party_shares') }} as parties
 {{ rebuild_scope_join('parties.source_name', 'parties.call_date_local') }}
 where parties.is_booked
+{{ clustered_by_call_day() }}

@@ -136,3 +136,4 @@ left join departments
 left join branches
     on holders.site_id = branches.site_id
     and {{ is_valid_at('branches', 'holders.started_at_local') }}
+{{ clustered_by_call_day() }}

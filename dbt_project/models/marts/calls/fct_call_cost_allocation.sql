@@ -91,3 +91,4 @@ select
     cast(cast(allocated_units as decimal(18, 0)) * cast(0.0001 as decimal(5, 4)) as decimal(18, 4)) as allocated_cost,
     currency
 from allocated
+{{ clustered_by_call_day() }}

@@ -41,3 +41,4 @@ select
     legs.quality_flags,
     legs.loaded_at
 from legs
+{{ clustered_by_call_day() }}

@@ -111,3 +111,4 @@ left join trunks on calls.trunk_id = trunks.trunk_id
 left join parties on calls.call_id = parties.call_id
 left join destinations on calls.call_id = destinations.call_id
 left join time_bands on calls.call_id = time_bands.call_id
+{{ clustered_by_call_day() }}

@@ -39,3 +39,4 @@ select
     transfer_count
 from calls
 where direction = 'inbound'
+{{ clustered_by_call_day() }}

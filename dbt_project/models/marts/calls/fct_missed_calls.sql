@@ -122,3 +122,4 @@ select
     end as follow_up_outcome
 from missed
 left join first_follow_ups as follow on missed.call_id = follow.call_id
+{{ clustered_by_call_day() }}
