@@ -334,6 +334,7 @@ def _browser_login(page, server: SupersetServer) -> None:  # noqa: ANN001 - Play
     sign-in with the values lost leaves the browser anonymous: the dashboard then shows the
     login page. So the filled values are checked before the click, and the session after it.
     """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
     from playwright.sync_api import expect
 
     for _ in range(LOGIN_ATTEMPTS):
@@ -345,10 +346,13 @@ def _browser_login(page, server: SupersetServer) -> None:  # noqa: ANN001 - Play
             expect(field).to_have_value(value)
         page.locator("[data-test=login-button]").click()
         signed_in = lambda url: urlsplit(url).path.startswith("/superset/welcome")  # noqa: E731
-        page.wait_for_url(signed_in, timeout=HTTP_TIMEOUT * 1000)
+        try:
+            page.wait_for_url(signed_in, timeout=HTTP_TIMEOUT * 1000)
+        except PlaywrightTimeoutError:
+            continue  # the click did not submit (the form rendered again): sign in once more
         if page.request.get(f"{server.url}/api/v1/me/").status == 200:
             return
-    pytest.fail(f"the browser is not signed in after {LOGIN_ATTEMPTS} sign-ins as {server.login[0]}")
+    pytest.fail(f"not signed in after {LOGIN_ATTEMPTS} sign-ins as {server.login[0]}; the page is {page.url}")
 
 
 def test_dashboard_renders_every_chart_with_data(superset_server: SupersetServer, tmp_path: Path) -> None:
